@@ -1,0 +1,133 @@
+//! `atlas build`: every stage, from the site folder to a swapped-in output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, SitePaths};
+use crate::data::Data;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Staging, check_output_dir};
+use crate::render::{RenderStats, Theme, render_site};
+use crate::site::{BuildOptions, Site};
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildArgs {
+    /// The site root (holds atlas.toml).
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// The result of a successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Where the site was written.
+    pub output: PathBuf,
+    /// What was written.
+    pub stats: RenderStats,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Loads and checks everything up to the site model, without writing anything.
+/// Returns the model and the loaded theme.
+pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
+    let root = &args.root;
+    let mut diags = Diagnostics::default();
+    let mut config = Config::load(root).map_err(|e| Diagnostics(e))?;
+    if let Some(url) = &args.base_url {
+        config.set_base_url(url).map_err(|e| Diagnostics(vec![e]))?;
+    }
+    let paths = SitePaths::new(root, &config);
+    let langs = config.language_codes();
+    let (theme, (data, content)) = rayon::join(
+        || Theme::load(root, &paths.theme, &langs),
+        || {
+            rayon::join(
+                || Data::load(root, &langs),
+                || crate::content::load(root, &config),
+            )
+        },
+    );
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.extend(e);
+            None
+        }
+    };
+    let (data, data_diags) = data;
+    diags.extend(data_diags);
+    let opts = BuildOptions {
+        drafts: args.drafts,
+    };
+    let site = Site::build(config, paths, content, data, &opts);
+    match (site, theme) {
+        (Ok(site), Some(theme)) if !diags.has_errors() => Ok((site, theme)),
+        (Ok(site), _) => {
+            diags.extend(site.warnings);
+            Err(diags.sorted())
+        }
+        (Err(e), _) => {
+            diags.extend(e.0);
+            Err(diags.sorted())
+        }
+    }
+}
+
+/// Builds the site into its output folder. On failure the previous output is untouched and
+/// every error found is returned (with the warnings).
+pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let output = output_dir(args);
+    check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
+    let (site, theme) = load(args)?;
+    let staging = Staging::new(&output).map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(format!(
+                "cannot create a staging folder beside {}: {e}",
+                output.display()
+            ))
+            .hint("check that the output's parent folder is writable"),
+        ])
+    })?;
+    let stats = render_site(&site, &theme, &staging).map_err(|e| {
+        let mut d = Diagnostics(e);
+        d.extend(site.warnings.clone());
+        d.sorted()
+    })?;
+    staging.commit().map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(format!(
+                "cannot swap the new output into {}: {e}",
+                output.display()
+            ))
+            .hint("check permissions; the previous output is unchanged"),
+        ])
+    })?;
+    Ok(BuildReport {
+        output,
+        stats,
+        warnings: site.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// The output folder for these arguments.
+pub fn output_dir(args: &BuildArgs) -> PathBuf {
+    args.output_dir
+        .clone()
+        .unwrap_or_else(|| args.root.join("public"))
+}
+
+/// Used by tests and tools: true if `path` looks like an atlas site root.
+pub fn is_site_root(path: &Path) -> bool {
+    path.join(crate::config::CONFIG_FILE).is_file()
+}

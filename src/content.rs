@@ -1,0 +1,602 @@
+//! Reading `content/`: walking the tree, naming files, splitting and parsing front matter.
+//!
+//! The output is a list of [`SourcePage`]s (one per Markdown file) and [`Asset`]s (every other
+//! file), with every problem found as a [`Diagnostic`]. Nothing here knows about other pages.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::date::PartialDate;
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::schema::{DrugData, RegionData};
+
+/// The common front matter of every page.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The title (required).
+    pub title: String,
+    /// A one-sentence summary.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Publication date.
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    /// The date the facts were last reviewed.
+    #[serde(default)]
+    pub updated: Option<PartialDate>,
+    /// Left out of the build unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Sort order in lists (low first).
+    #[serde(default)]
+    pub weight: i64,
+    /// Overrides the URL slug.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Old URLs (paths under the language prefix, or absolute) that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Free-form data for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Region schema (pages under `content/regions/`).
+    #[serde(default)]
+    pub region: Option<RegionData>,
+    /// Drug schema (pages under `content/drugs/`).
+    #[serde(default)]
+    pub drug: Option<DrugData>,
+}
+
+/// What a Markdown file is, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// `content/_index.<lang>.md`.
+    Home,
+    /// `content/<section>/_index.<lang>.md`.
+    Section,
+    /// `content/<section>/<slug>.<lang>.md`.
+    Page,
+}
+
+/// One Markdown file, parsed.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Path relative to the site root (for messages): `content/regions/beijing.zh.md`.
+    pub file: PathBuf,
+    /// Language code from the file name.
+    pub lang: String,
+    /// Home, section or page.
+    pub kind: Kind,
+    /// Section path (`regions`), empty for the home page.
+    pub section: String,
+    /// The file stem without language (`beijing`, `_index`).
+    pub stem: String,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// The Markdown body.
+    pub body: String,
+    /// 1-based line number of the first body line in the file.
+    pub body_line: usize,
+    /// The front matter text (for locating values in messages).
+    pub front_text: String,
+    /// 1-based line of the first front matter line.
+    pub front_line: usize,
+}
+
+impl SourcePage {
+    /// The language-independent key that links and translations use: `regions/beijing`,
+    /// `regions/_index`, `_index`.
+    pub fn key(&self) -> String {
+        if self.section.is_empty() {
+            self.stem.clone()
+        } else {
+            format!("{}/{}", self.section, self.stem)
+        }
+    }
+
+    /// An error at a value of the front matter, located by key and value text.
+    pub fn front_error(&self, key: &str, needle: &str, msg: impl Into<String>) -> Diagnostic {
+        let pos = crate::diagnostics::locate(&self.front_text, key, needle)
+            .map(|(l, c)| (l + self.front_line - 1, c));
+        Diagnostic::error(msg).in_file(&self.file).at_pos(pos)
+    }
+}
+
+/// A non-Markdown file under `content/`, copied to the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Absolute path on disk.
+    pub source: PathBuf,
+    /// Path relative to `content/`, with `/` separators.
+    pub rel: String,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Parsed Markdown files (drafts included; the site drops them).
+    pub pages: Vec<SourcePage>,
+    /// Other files.
+    pub assets: Vec<Asset>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// True for editor swap, backup and hidden files that must never be read as content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        || name == "4913" // vim's write test file
+}
+
+/// Reads `content/` under `root`.
+pub fn load(root: &Path, config: &Config) -> Content {
+    let content_dir = root.join("content");
+    let mut out = Content::default();
+    if !content_dir.is_dir() {
+        out.diagnostics.push(
+            Diagnostic::error("there is no content/ folder")
+                .in_file("content")
+                .hint("create content/_index.<lang>.md for each language"),
+        );
+        return out;
+    }
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut md_files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| "content".into());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                out.diagnostics.push(
+                    Diagnostic::error(format!("cannot read: {msg}"))
+                        .in_file(path)
+                        .hint("remove or fix the link, or make the file readable"),
+                );
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside = entry
+                .path()
+                .canonicalize()
+                .map(|t| t.starts_with(&canon_root))
+                .unwrap_or(false);
+            if !inside {
+                out.diagnostics.push(
+                    Diagnostic::error("symbolic link points outside the site")
+                        .in_file(rel(root, entry.path()))
+                        .hint("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            md_files.push(path.to_path_buf());
+        } else {
+            let rel_path = path
+                .strip_prefix(&content_dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.assets.push(Asset {
+                source: path.to_path_buf(),
+                rel: rel_path,
+            });
+        }
+    }
+    let results: Vec<Result<SourcePage, Vec<Diagnostic>>> = md_files
+        .par_iter()
+        .map(|p| read_page(root, &content_dir, p, config))
+        .collect();
+    for r in results {
+        match r {
+            Ok(p) => out.pages.push(p),
+            Err(d) => out.diagnostics.extend(d),
+        }
+    }
+    out
+}
+
+fn rel(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}
+
+fn read_page(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    config: &Config,
+) -> Result<SourcePage, Vec<Diagnostic>> {
+    let file = rel(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![
+            Diagnostic::error(format!("cannot read the file: {e}"))
+                .in_file(&file)
+                .hint("check the file's permissions"),
+        ]
+    })?;
+    let text =
+        match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+                let (line, col) = line_col(valid, offset);
+                return Err(
+                    vec![Diagnostic::error("the file is not valid UTF-8")
+                .in_file(&file)
+                .at(line, col)
+                .hint("save the file as UTF-8 (most editors have an encoding option in Save As)")],
+                );
+            }
+        };
+    let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
+    let (section, stem, lang, kind) =
+        name_parts(rel_path, config).map_err(|d| vec![d.in_file(&file)])?;
+    parse_page(&text, file, section, stem, lang, kind)
+}
+
+/// Splits `regions/beijing.zh.md` into (section, stem, lang, kind).
+fn name_parts(
+    rel_path: &Path,
+    config: &Config,
+) -> Result<(String, String, String, Kind), Diagnostic> {
+    let name = rel_path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let section = rel_path
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let base = name.strip_suffix(".md").unwrap_or(&name);
+    let langs = config.language_codes().join(", ");
+    let Some((stem, lang)) = base.rsplit_once('.') else {
+        return Err(Diagnostic::error(format!(
+            "the file name has no language code: {name}"
+        ))
+        .hint(format!(
+            "name it <slug>.<lang>.md with one of the site's languages ({langs}), e.g. {base}.{}.md",
+            config.default_language
+        )));
+    };
+    if config.language(lang).is_none() {
+        return Err(Diagnostic::error(format!(
+            "`{lang}` in the file name is not a language of this site"
+        ))
+        .hint(format!(
+            "use one of the languages in atlas.toml ({langs}), or add [[languages]] code = \"{lang}\" there"
+        )));
+    }
+    let kind = match (stem, section.is_empty()) {
+        ("_index", true) => Kind::Home,
+        ("_index", false) => Kind::Section,
+        (_, true) => {
+            return Err(Diagnostic::error(
+                "a page must be inside a section folder, not directly in content/",
+            )
+            .hint("move it into a folder such as content/regions/"));
+        }
+        _ => Kind::Page,
+    };
+    if kind == Kind::Page && !valid_slug(stem) {
+        return Err(
+            Diagnostic::error(format!("`{stem}` is not a valid page name"))
+                .hint("use lowercase letters, digits and - in file names (e.g. hainan-boao.zh.md)"),
+        );
+    }
+    for seg in section.split('/').filter(|s| !s.is_empty()) {
+        if !valid_slug(seg) {
+            return Err(
+                Diagnostic::error(format!("`{seg}` is not a valid section folder name"))
+                    .hint("use lowercase letters, digits and - in folder names"),
+            );
+        }
+    }
+    Ok((section, stem.to_string(), lang.to_string(), kind))
+}
+
+/// A URL segment atlas accepts: not empty, no `.`/`..`, no `/`, `\`, spaces or control chars.
+pub fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Parses the whole text of a Markdown file.
+pub fn parse_page(
+    text: &str,
+    file: PathBuf,
+    section: String,
+    stem: String,
+    lang: String,
+    kind: Kind,
+) -> Result<SourcePage, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
+    let split = split_front_matter(text).map_err(|d| vec![d.in_file(&file)])?;
+    let front = parse_front_matter(&split).map_err(|d| vec![d.in_file(&file)])?;
+    let page = SourcePage {
+        file,
+        lang,
+        kind,
+        section,
+        stem,
+        front,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front_text: split.front.to_string(),
+        front_line: split.front_line,
+    };
+    let errs = check_front(&page);
+    if errs.is_empty() { Ok(page) } else { Err(errs) }
+}
+
+/// Front matter format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `+++` lines.
+    Toml,
+    /// Between `---` lines.
+    Yaml,
+}
+
+/// A file split into front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// TOML or YAML.
+    pub format: Format,
+    /// The text between the delimiters.
+    pub front: &'a str,
+    /// 1-based line of the first front matter line.
+    pub front_line: usize,
+    /// Everything after the closing delimiter line.
+    pub body: &'a str,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits front matter from body. The text must already use `\n` line endings.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let first = text.lines().next().unwrap_or("");
+    let (format, delim) = match first.trim_end() {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => {
+            let hint = "start the file with front matter: a line +++, then title = \"...\", then a line +++";
+            let msg = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file has no front matter"
+            };
+            return Err(Diagnostic::error(msg).at(1, 1).hint(hint));
+        }
+    };
+    let front_start = first.len() + 1;
+    if front_start > text.len() {
+        return Err(unterminated(delim));
+    }
+    let mut offset = front_start;
+    let mut line_no = 2;
+    for line in text[front_start..].split_inclusive('\n') {
+        if line.trim_end() == delim {
+            let front = &text[front_start..offset];
+            let body_start = (offset + line.len()).min(text.len());
+            return Ok(Split {
+                format,
+                front,
+                front_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(unterminated(delim))
+}
+
+fn unterminated(delim: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the front matter opened with {delim} on line 1 is never closed"
+    ))
+    .at(1, 1)
+    .hint(format!(
+        "add a line with only {delim} after the last front matter field"
+    ))
+}
+
+/// Parses TOML or YAML front matter into [`FrontMatter`].
+pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
+    let hint = "see the front matter reference in README.md";
+    match split.format {
+        Format::Toml => toml::from_str::<FrontMatter>(split.front).map_err(|e| {
+            let (l, c) = e
+                .span()
+                .map(|s| line_col(split.front, s.start))
+                .unwrap_or((1, 1));
+            Diagnostic::error(format!("front matter: {}", e.message().trim()))
+                .at(l + split.front_line - 1, c)
+                .hint(hint)
+        }),
+        Format::Yaml => {
+            if split.front.trim().is_empty() {
+                return Err(Diagnostic::error("front matter: missing field `title`")
+                    .at(split.front_line, 1)
+                    .hint(hint));
+            }
+            serde_norway::from_str::<FrontMatter>(split.front).map_err(|e| {
+                let (l, c) = e
+                    .location()
+                    .map(|loc| line_col(split.front, loc.index()))
+                    .unwrap_or((1, 1));
+                let msg = e.to_string();
+                // serde_norway appends " at line N column M"; we give our own position.
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                Diagnostic::error(format!("front matter: {msg}"))
+                    .at(l + split.front_line - 1, c)
+                    .hint(hint)
+            })
+        }
+    }
+}
+
+/// Checks on values that parsed but are not acceptable.
+fn check_front(page: &SourcePage) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
+    let f = &page.front;
+    if f.title.trim().is_empty() {
+        errs.push(
+            page.front_error("title", "", "`title` is empty")
+                .hint("give the page a title"),
+        );
+    }
+    if let Some(slug) = &f.slug {
+        if !valid_slug(slug) {
+            errs.push(
+                page.front_error(
+                    "slug",
+                    slug,
+                    format!("`slug` = {slug:?} is not a valid URL segment"),
+                )
+                .hint("use letters, digits and - only; no /, .. or spaces"),
+            );
+        }
+        if page.kind != Kind::Page {
+            errs.push(
+                page.front_error(
+                    "slug",
+                    slug,
+                    "`slug` only applies to pages, not to _index files",
+                )
+                .hint("remove it; a section's URL is its folder name"),
+            );
+        }
+    }
+    for alias in &f.aliases {
+        if let Err(why) = crate::site::normalize_alias(alias) {
+            errs.push(
+                page.front_error("aliases", alias, format!("alias {alias:?} {why}"))
+                    .hint("write an alias as a path inside the site, such as \"old-name/\""),
+            );
+        }
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SourcePage, Vec<Diagnostic>> {
+        parse_page(
+            text,
+            "content/s/a.en.md".into(),
+            "s".into(),
+            "a".into(),
+            "en".into(),
+            Kind::Page,
+        )
+    }
+
+    #[test]
+    fn toml_and_yaml_front_matter() {
+        let p = parse("+++\ntitle = \"T\"\nweight = 3\n+++\nbody\n").unwrap();
+        assert_eq!(p.front.title, "T");
+        assert_eq!(p.front.weight, 3);
+        assert_eq!(p.body, "body\n");
+        assert_eq!(p.body_line, 5);
+        let p = parse("---\ntitle: Y\ntags: [a, b]\n---\nbody").unwrap();
+        assert_eq!(p.front.tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn bom_and_crlf_work() {
+        let p = parse("\u{feff}+++\r\ntitle = \"T\"\r\n+++\r\nline\r\n").unwrap();
+        assert_eq!(p.body, "line\n");
+    }
+
+    #[test]
+    fn unknown_field_names_line_and_column() {
+        let e = parse("+++\ntitle = \"T\"\ncolour = \"red\"\n+++\n").unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("colour"), "{}", e[0]);
+        assert_eq!((e[0].line, e[0].column), (Some(3), Some(1)));
+        let e = parse("---\ntitle: T\ncolour: red\n---\n").unwrap_err();
+        assert!(e[0].message.contains("colour"), "{}", e[0]);
+        assert_eq!(e[0].line, Some(3));
+    }
+
+    #[test]
+    fn missing_title_and_bad_date() {
+        let e = parse("+++\nweight = 1\n+++\n").unwrap_err();
+        assert!(e[0].message.contains("title"), "{}", e[0]);
+        let e = parse("+++\ntitle = \"T\"\ndate = \"2024-13-01\"\n+++\n").unwrap_err();
+        assert!(e[0].message.contains("2024-13-01"), "{}", e[0]);
+        assert_eq!(e[0].line, Some(3));
+    }
+
+    #[test]
+    fn unterminated_and_missing_front_matter() {
+        let e = parse("+++\ntitle = \"T\"\n").unwrap_err();
+        assert!(e[0].message.contains("never closed"));
+        let e = parse("").unwrap_err();
+        assert!(e[0].message.contains("empty"));
+        let e = parse("# just markdown").unwrap_err();
+        assert!(e[0].message.contains("no front matter"));
+    }
+
+    #[test]
+    fn bad_slug_and_alias_refused() {
+        let e = parse("+++\ntitle = \"T\"\nslug = \"../x\"\naliases = [\"../../etc\"]\n+++\n")
+            .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+    }
+
+    #[test]
+    fn ignored_names() {
+        for n in [".a.md.swp", "a.md~", "#a.md#", ".hidden", "4913"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("beijing.zh.md"));
+    }
+}

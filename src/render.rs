@@ -1,0 +1,1055 @@
+//! Rendering the site model through the theme's Tera templates, in parallel.
+//!
+//! The theme is `themes/<theme>/`: `templates/*.html` (Tera, autoescaped), `i18n/<lang>.toml`
+//! (interface strings, read by the `trans(key=...)` function) and `static/` (copied to the
+//! output root). Every page's context is built from values prepared once per language, so
+//! the per-page cost is the page itself (Tera values share their maps by reference count).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::content::Kind;
+use crate::data::DimensionType;
+use crate::diagnostics::Diagnostic;
+use crate::output::Staging;
+use crate::site::{REGIONS, Site};
+
+/// Interface strings by language, then key.
+#[derive(Debug, Clone, Default)]
+pub struct I18n(BTreeMap<String, BTreeMap<String, String>>);
+
+/// i18n keys the renderer itself uses (vocabulary labels and notices); every language of a
+/// theme must define them.
+pub const REQUIRED_KEYS: &[&str] = &[
+    "regions",
+    "drugs",
+    "compare",
+    "timeline",
+    "sources",
+    "unknown",
+    "value_yes",
+    "value_no",
+    "value_partial",
+    "not_translated",
+    "region",
+    "dimension",
+];
+
+impl I18n {
+    /// The string for a key.
+    pub fn get(&self, lang: &str, key: &str) -> Option<&str> {
+        self.0.get(lang)?.get(key).map(String::as_str)
+    }
+
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.get(lang, key).unwrap_or(key).to_string()
+    }
+}
+
+/// A loaded theme: compiled templates and interface strings.
+pub struct Theme {
+    tera: Tera,
+    i18n: Arc<I18n>,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("dir", &self.dir).finish()
+    }
+}
+
+/// Templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "home.html",
+    "section.html",
+    "page.html",
+    "root.html",
+    "404.html",
+    "compare.html",
+    "timeline.html",
+    "sources.html",
+    "taxonomy.html",
+    "term.html",
+];
+
+impl Theme {
+    /// Loads `themes/<name>/` for the given languages. Reports every problem found.
+    pub fn load(root: &Path, dir: &Path, languages: &[&str]) -> Result<Theme, Vec<Diagnostic>> {
+        let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+        let mut errs = Vec::new();
+        if !dir.is_dir() {
+            let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .map(|e| e.file_name().to_string_lossy().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            return Err(vec![
+                Diagnostic::error(format!(
+                    "the theme folder {} does not exist",
+                    rel(dir).display()
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .hint(if available.is_empty() {
+                    "create it, or set `theme` in atlas.toml to an existing folder under themes/"
+                        .to_string()
+                } else {
+                    format!(
+                        "set `theme` in atlas.toml to one of: {}",
+                        available.join(", ")
+                    )
+                }),
+            ]);
+        }
+        let tdir = dir.join("templates");
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut files = Vec::new();
+        for e in walkdir::WalkDir::new(&tdir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+            {
+                let name = e
+                    .path()
+                    .strip_prefix(&tdir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                match std::fs::read_to_string(e.path()) {
+                    Ok(t) => files.push((name, t)),
+                    Err(err) => errs.push(
+                        Diagnostic::error(format!("cannot read the template: {err}"))
+                            .in_file(rel(e.path()))
+                            .hint("save it as UTF-8 and make it readable"),
+                    ),
+                }
+            }
+        }
+        let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
+        let strings = i18n.clone();
+        tera.register_function(
+            "trans",
+            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+                let key: String = kwargs.must_get("key")?;
+                let lang: String = kwargs
+                    .get::<String>("lang")?
+                    .or(state.get::<String>("lang")?)
+                    .ok_or_else(|| tera::Error::message("trans(): no `lang` in the context"))?;
+                strings.get(&lang, &key).map(str::to_string).ok_or_else(|| {
+                    tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
+                })
+            },
+        );
+        // Syntax errors file by file (so all are reported), then the whole set for references.
+        for (name, text) in &files {
+            let mut one = Tera::new();
+            one.register_from(&tera);
+            if let Err(e) = one.add_raw_template(name, text) {
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    errs.extend(tera_diagnostics(&e, &tdir, root));
+                }
+            }
+        }
+        if errs.is_empty() {
+            if let Err(e) =
+                tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            {
+                errs.extend(tera_diagnostics(&e, &tdir, root));
+            }
+        }
+        for t in REQUIRED_TEMPLATES {
+            if !files.iter().any(|(n, _)| n == t) {
+                errs.push(
+                    Diagnostic::error(format!("the theme has no template {t}"))
+                        .in_file(rel(&tdir.join(t)))
+                        .hint("every theme needs: ".to_string() + &REQUIRED_TEMPLATES.join(", ")),
+                );
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(Theme {
+            tera,
+            i18n,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The interface strings.
+    pub fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    /// The theme folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+fn load_i18n(root: &Path, dir: &Path, languages: &[&str], errs: &mut Vec<Diagnostic>) -> I18n {
+    let mut all = BTreeMap::new();
+    for lang in languages {
+        let path = dir.join(format!("{lang}.toml"));
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                errs.push(
+                    Diagnostic::error(format!(
+                        "cannot read the interface strings for `{lang}`: {e}"
+                    ))
+                    .in_file(&rel)
+                    .hint(format!(
+                        "create {} with the same keys as the other languages",
+                        rel.display()
+                    )),
+                );
+                continue;
+            }
+        };
+        match toml::from_str::<BTreeMap<String, String>>(&text) {
+            Ok(m) => {
+                all.insert(lang.to_string(), m);
+            }
+            Err(e) => {
+                let pos = e
+                    .span()
+                    .map(|s| crate::diagnostics::line_col(&text, s.start));
+                errs.push(
+                    Diagnostic::error(e.message().trim().to_string())
+                        .in_file(&rel)
+                        .at_pos(pos)
+                        .hint("each line is key = \"text\""),
+                );
+            }
+        }
+    }
+    let mut keys: std::collections::BTreeSet<&String> =
+        all.values().flat_map(|m| m.keys()).collect();
+    let required: Vec<String> = REQUIRED_KEYS.iter().map(|s| s.to_string()).collect();
+    keys.extend(required.iter());
+    for lang in languages {
+        let Some(m) = all.get(*lang) else { continue };
+        let path = dir.join(format!("{lang}.toml"));
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        for k in &keys {
+            if !m.contains_key(*k) {
+                errs.push(
+                    Diagnostic::error(format!(
+                        "interface string `{k}` is missing in language `{lang}`"
+                    ))
+                    .in_file(&rel)
+                    .hint(format!("add {k} = \"...\" to {}", rel.display())),
+                );
+            }
+        }
+    }
+    I18n(all)
+}
+
+/// Turns a Tera error into diagnostics naming the template file, line and column.
+pub fn tera_diagnostics(e: &tera::Error, tdir: &Path, root: &Path) -> Vec<Diagnostic> {
+    let rel = |name: &str| {
+        let p = tdir.join(name);
+        p.strip_prefix(root).unwrap_or(&p).to_path_buf()
+    };
+    let hint = "fix the template; the variables available to templates are listed in README.md";
+    let mut out = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    let mut extra = Vec::new();
+    while let Some(err) = cur {
+        match err.downcast_ref::<tera::Error>().map(|te| te.kind()) {
+            Some(tera::ErrorKind::SyntaxError(r)) | Some(tera::ErrorKind::RenderingError(r)) => {
+                let span = r.span();
+                out.push(
+                    Diagnostic::error(format!("template: {}", r.message()))
+                        .in_file(rel(r.filename()))
+                        .at(span.start_line, span.start_col + 1),
+                );
+            }
+            Some(tera::ErrorKind::CircularInclude { tpl, include_chain }) => {
+                out.push(
+                    Diagnostic::error(format!(
+                        "template: circular include: {}",
+                        include_chain.join(" → ")
+                    ))
+                    .in_file(rel(tpl)),
+                );
+            }
+            Some(tera::ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain,
+            }) => {
+                out.push(
+                    Diagnostic::error(format!(
+                        "template: circular extends: {}",
+                        inheritance_chain.join(" → ")
+                    ))
+                    .in_file(rel(tpl)),
+                );
+            }
+            Some(tera::ErrorKind::MissingParent { current, parent }) => {
+                out.push(
+                    Diagnostic::error(format!(
+                        "template: extends {parent:?}, which does not exist"
+                    ))
+                    .in_file(rel(current)),
+                );
+            }
+            Some(tera::ErrorKind::TemplateNotFound(t)) => {
+                out.push(
+                    Diagnostic::error(format!("template: {t:?} does not exist")).in_file(rel(t)),
+                );
+            }
+            _ => {
+                // Tera reports some problems (unknown functions or filters, errors raised in
+                // functions) as text; a report has `error: msg` then ` --> name:line:col`.
+                let text = err.to_string();
+                let mut found = false;
+                let mut msg: Option<String> = None;
+                for line in text.lines() {
+                    if let Some(m) = line.strip_prefix("error: ") {
+                        msg = Some(m.to_string());
+                    } else if let (Some(loc), Some(m)) =
+                        (line.trim_start().strip_prefix("--> "), msg.take())
+                    {
+                        let mut parts = loc.rsplitn(3, ':');
+                        let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+                        let line_no = parts.next().and_then(|c| c.parse::<usize>().ok());
+                        let name = parts.next().unwrap_or(loc);
+                        let d = Diagnostic::error(format!("template: {m}")).in_file(rel(name));
+                        out.push(match (line_no, col) {
+                            (Some(l), Some(c)) => d.at(l, c + 1),
+                            _ => d,
+                        });
+                        found = true;
+                    }
+                }
+                if !found && !text.is_empty() {
+                    extra.push(text);
+                }
+            }
+        }
+        cur = err.source();
+    }
+    if out.is_empty() {
+        out.push(
+            Diagnostic::error(format!(
+                "template: {}",
+                extra.first().cloned().unwrap_or_default()
+            ))
+            .in_file(tdir.strip_prefix(root).unwrap_or(tdir)),
+        );
+    } else if let Some(first) = out.first_mut() {
+        for x in &extra {
+            if !first.message.contains(x.as_str()) {
+                first.message.push_str(&format!(" ({x})"));
+            }
+        }
+    }
+    out.into_iter().map(|d| d.hint(hint)).collect()
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default)]
+pub struct RenderStats {
+    /// HTML pages per language code (content pages, generated pages and fallbacks).
+    pub pages: BTreeMap<String, usize>,
+    /// Static files copied (theme and content).
+    pub static_files: usize,
+    /// Other generated files (root, 404, redirects, CSV, JSON).
+    pub other_files: usize,
+}
+
+#[derive(Serialize)]
+struct LinkRef {
+    title: String,
+    url: String,
+}
+
+/// Renders the whole site into the staging folder.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    out: &Staging,
+) -> Result<RenderStats, Vec<Diagnostic>> {
+    let root = &site.paths.root;
+    let tdir = theme.dir.join("templates");
+    let r = Renderer::new(site, theme);
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for lang in site.config.language_codes() {
+        jobs.push(Job::Compare(lang.to_string()));
+        jobs.push(Job::Timeline(lang.to_string()));
+        jobs.push(Job::Sources(lang.to_string()));
+        for (ti, t) in site.langs[lang].taxonomies.iter().enumerate() {
+            jobs.push(Job::Taxonomy(lang.to_string(), ti));
+            for term in 0..t.terms.len() {
+                jobs.push(Job::Term(lang.to_string(), ti, term));
+            }
+        }
+    }
+    jobs.push(Job::Root);
+    jobs.push(Job::NotFound);
+    let results: Vec<Result<(Option<String>, usize), Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, html, lang) = r
+                .render_job(job)
+                .map_err(|e| tera_diagnostics(&e, &tdir, root))?;
+            out.write(&path, html.as_bytes())
+                .map_err(|e| vec![write_error(&path, e)])?;
+            Ok((lang, 1))
+        })
+        .collect();
+    let mut stats = RenderStats::default();
+    let mut errs = Vec::new();
+    for res in results {
+        match res {
+            Ok((Some(lang), n)) => *stats.pages.entry(lang).or_default() += n,
+            Ok((None, n)) => stats.other_files += n,
+            Err(d) => errs.extend(d),
+        }
+    }
+    // Data files and redirects.
+    for lang in site.config.language_codes() {
+        let (csv, json) = r.compare_data(lang);
+        for (name, bytes) in [("table.csv", csv), ("table.json", json)] {
+            let p = format!("{lang}/compare/{name}");
+            match out.write(&p, &bytes) {
+                Ok(()) => stats.other_files += 1,
+                Err(e) => errs.push(write_error(&p, e)),
+            }
+        }
+    }
+    for (alias, target) in &site.aliases {
+        let path = if alias.ends_with(".html") {
+            alias.clone()
+        } else {
+            format!("{alias}index.html")
+        };
+        let html = redirect_html(
+            &site.url(*target),
+            &permalink(site, &site.pages[*target].path),
+        );
+        match out.write(&path, html.as_bytes()) {
+            Ok(()) => stats.other_files += 1,
+            Err(e) => errs.push(write_error(&path, e)),
+        }
+    }
+    // Static files: theme first, then content assets.
+    let sdir = theme.dir.join("static");
+    for e in walkdir::WalkDir::new(&sdir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file()
+            && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        {
+            let rel = e
+                .path()
+                .strip_prefix(&sdir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            match out.copy(&rel, e.path()) {
+                Ok(()) => stats.static_files += 1,
+                Err(err) => errs.push(write_error(&rel, err)),
+            }
+        }
+    }
+    for a in &site.assets {
+        match out.copy(&a.rel, &a.source) {
+            Ok(()) => stats.static_files += 1,
+            Err(err) => errs.push(write_error(&a.rel, err)),
+        }
+    }
+    if errs.is_empty() {
+        Ok(stats)
+    } else {
+        Err(errs)
+    }
+}
+
+fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {path} in the output: {e}"))
+        .hint("check free disk space and permissions of the output folder")
+}
+
+fn permalink(site: &Site, path: &str) -> String {
+    format!(
+        "{}{}{}",
+        site.config.origin(),
+        site.config.base_path(),
+        path
+    )
+}
+
+fn redirect_html(url: &str, canonical: &str) -> String {
+    let u = crate::markdown::escape_html(url);
+    let c = crate::markdown::escape_html(canonical);
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+<link rel=\"canonical\" href=\"{c}\"><meta name=\"robots\" content=\"noindex\">\
+<meta http-equiv=\"refresh\" content=\"0; url={u}\"></head>\
+<body><p><a href=\"{u}\">{u}</a></p></body></html>\n"
+    )
+}
+
+enum Job {
+    Page(usize),
+    Compare(String),
+    Timeline(String),
+    Sources(String),
+    Taxonomy(String, usize),
+    Term(String, usize, usize),
+    Root,
+    NotFound,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    /// Per language: the shared context values.
+    common: BTreeMap<String, Context>,
+    /// Per page: a short reference (title, url, summary...) for lists.
+    refs: Vec<Value>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let refs: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Value::from_serializable(&page_ref(site, theme, i)))
+            .collect();
+        let mut common = BTreeMap::new();
+        let base = site.config.base_path();
+        let languages: Vec<Json> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| json!({"code": l.code, "tag": l.tag, "name": l.name, "title": l.title, "description": l.description, "url": format!("{base}{}/", l.code)}))
+            .collect();
+        let config = Value::from_serializable(&json!({
+            "base_url": site.config.base_url,
+            "base_path": base,
+            "origin": site.config.origin(),
+            "default_language": site.config.default_language,
+            "languages": languages,
+            "extra": site.config.extra,
+        }));
+        for l in &site.config.languages {
+            let lang = l.code.as_str();
+            let t = |k: &str| theme.i18n.t(lang, k);
+            let mut nav = vec![
+                json!({"id": "regions", "title": t("regions"), "url": format!("{base}{lang}/regions/")}),
+                json!({"id": "drugs", "title": t("drugs"), "url": format!("{base}{lang}/drugs/")}),
+                json!({"id": "compare", "title": t("compare"), "url": format!("{base}{lang}/compare/")}),
+                json!({"id": "timeline", "title": t("timeline"), "url": format!("{base}{lang}/timeline/")}),
+                json!({"id": "sources", "title": t("sources"), "url": format!("{base}{lang}/sources/")}),
+            ];
+            // Sections that have no page in the site do not get a nav entry.
+            nav.retain(|n| {
+                let id = n["id"].as_str().unwrap_or("");
+                !(id == "regions" || id == "drugs")
+                    || site.page(lang, &format!("{id}/_index")).is_some()
+                    || !site.section_pages(lang, id).is_empty()
+            });
+            let mut c = Context::new();
+            c.insert_value("config", config.clone());
+            c.insert("lang", &lang);
+            c.insert("lang_tag", &l.tag);
+            c.insert("site_title", &l.title);
+            c.insert("site_description", &l.description);
+            c.insert("nav", &nav);
+            c.insert("base_path", &base);
+            c.insert("home_url", &format!("{base}{lang}/"));
+            c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
+            common.insert(lang.to_string(), c);
+        }
+        Renderer {
+            site,
+            theme,
+            common,
+            refs,
+        }
+    }
+
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.theme.i18n.t(lang, key)
+    }
+
+    /// Translations of a generated page at `{lang}/{rest}`.
+    fn generated_translations(&self, rest: &str) -> Vec<Json> {
+        let base = self.site.config.base_path();
+        self.site
+            .config
+            .languages
+            .iter()
+            .map(|l| json!({"lang": l.code, "tag": l.tag, "name": l.name, "url": format!("{base}{}/{rest}", l.code), "permalink": permalink(self.site, &format!("{}/{rest}", l.code)), "fallback": false}))
+            .collect()
+    }
+
+    fn ctx(&self, lang: &str, current_path: &str, translations: Vec<Json>) -> Context {
+        let mut c = self.common[lang].clone();
+        let x_default = translations
+            .iter()
+            .find(|t| {
+                t["lang"] == self.site.config.default_language.as_str() && t["fallback"] == false
+            })
+            .or_else(|| translations.iter().find(|t| t["fallback"] == false))
+            .map(|t| t["permalink"].clone())
+            .unwrap_or(Json::Null);
+        c.insert("translations", &translations);
+        c.insert("x_default", &x_default);
+        c.insert(
+            "current_path",
+            &format!("{}{current_path}", self.site.config.base_path()),
+        );
+        c.insert("current_url", &permalink(self.site, current_path));
+        c
+    }
+
+    fn render_job(&self, job: &Job) -> Result<(String, String, Option<String>), tera::Error> {
+        let site = self.site;
+        let base = site.config.base_path();
+        match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let f = site.file(*i);
+                let translations: Vec<Json> = site
+                    .translations(*i)
+                    .into_iter()
+                    .map(|t| {
+                        let l = site.config.language(&site.pages[t].lang).expect("known language");
+                        json!({"lang": l.code, "tag": l.tag, "name": l.name, "url": site.url(t), "permalink": permalink(site, &site.pages[t].path), "fallback": site.pages[t].fallback})
+                    })
+                    .collect();
+                let mut c = self.ctx(&p.lang, &p.path, translations);
+                let template = match f.kind {
+                    Kind::Home => "home.html".to_string(),
+                    Kind::Section => {
+                        let specific = format!("section-{}.html", f.section.replace('/', "-"));
+                        let list: Vec<Value> = site
+                            .section_pages(&p.lang, &f.section)
+                            .into_iter()
+                            .map(|j| self.refs[j].clone())
+                            .collect();
+                        c.insert_value("pages", Value::from(list));
+                        if self.theme.tera.contains_template(&specific) {
+                            specific
+                        } else {
+                            "section.html".into()
+                        }
+                    }
+                    Kind::Page => {
+                        let specific = format!("{}.html", singular(&f.section));
+                        if self.theme.tera.contains_template(&specific) {
+                            specific
+                        } else {
+                            "page.html".into()
+                        }
+                    }
+                };
+                if f.kind == Kind::Home {
+                    let sections: Vec<Json> = site
+                        .sections()
+                        .iter()
+                        .filter_map(|s| site.page(&p.lang, &format!("{s}/_index")))
+                        .map(|j| json!({"title": site.file(j).front.title, "url": site.url(j), "count": site.section_pages(&p.lang, &site.file(j).section).len(), "description": site.file(j).front.description}))
+                        .collect();
+                    c.insert("sections", &sections);
+                    let m = &site.langs[&p.lang];
+                    c.insert(
+                        "stats",
+                        &json!({
+                            "regions": site.section_pages(&p.lang, REGIONS).len(),
+                            "drugs": site.section_pages(&p.lang, crate::site::DRUGS).len(),
+                            "sources": site.data.sources.len(),
+                            "dimensions": site.data.dimensions.len(),
+                            "events": m.timeline.len(),
+                            "known_cells": m.compare.known(),
+                            "unknown_cells": m.compare.unknown(),
+                        }),
+                    );
+                }
+                c.insert("page", &self.page_value(*i));
+                let html = self.theme.tera.render(&template, &c)?;
+                Ok((format!("{}index.html", p.path), html, Some(p.lang.clone())))
+            }
+            Job::Compare(lang) => {
+                let mut c = self.ctx(
+                    lang,
+                    &format!("{lang}/compare/"),
+                    self.generated_translations("compare/"),
+                );
+                c.insert("title", &self.t(lang, "compare"));
+                c.insert("table", &self.compare_value(lang));
+                c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
+                c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
+                let html = self.theme.tera.render("compare.html", &c)?;
+                Ok((
+                    format!("{lang}/compare/index.html"),
+                    html,
+                    Some(lang.clone()),
+                ))
+            }
+            Job::Timeline(lang) => {
+                let mut c = self.ctx(
+                    lang,
+                    &format!("{lang}/timeline/"),
+                    self.generated_translations("timeline/"),
+                );
+                c.insert("title", &self.t(lang, "timeline"));
+                let events: Vec<Json> = site.langs[lang]
+                    .timeline
+                    .iter()
+                    .map(|e| {
+                        let f = site.file(e.page);
+                        json!({
+                            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
+                            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
+                            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
+                            "section": f.section, "source": self.source_value(lang, &e.source, None),
+                        })
+                    })
+                    .collect();
+                c.insert("events", &events);
+                let html = self.theme.tera.render("timeline.html", &c)?;
+                Ok((
+                    format!("{lang}/timeline/index.html"),
+                    html,
+                    Some(lang.clone()),
+                ))
+            }
+            Job::Sources(lang) => {
+                let mut c = self.ctx(
+                    lang,
+                    &format!("{lang}/sources/"),
+                    self.generated_translations("sources/"),
+                );
+                c.insert("title", &self.t(lang, "sources"));
+                let list: Vec<Json> = site
+                    .data
+                    .sources
+                    .iter()
+                    .map(|s| {
+                        let mut v = self.source_value(lang, &s.id, None);
+                        let cited: Vec<LinkRef> = site
+                            .citing_pages(lang, &s.id)
+                            .into_iter()
+                            .map(|i| LinkRef {
+                                title: site.file(i).front.title.clone(),
+                                url: site.url(i),
+                            })
+                            .collect();
+                        v["cited_by"] = json!(cited);
+                        v
+                    })
+                    .collect();
+                c.insert("sources", &list);
+                let html = self.theme.tera.render("sources.html", &c)?;
+                Ok((
+                    format!("{lang}/sources/index.html"),
+                    html,
+                    Some(lang.clone()),
+                ))
+            }
+            Job::Taxonomy(lang, ti) => {
+                let t = &site.langs[lang].taxonomies[*ti];
+                let path = format!("{lang}/{}/", t.id);
+                let mut c = self.ctx(
+                    lang,
+                    &path,
+                    self.generated_translations(&format!("{}/", t.id)),
+                );
+                c.insert("title", &self.t(lang, &format!("tax_{}", t.id)));
+                c.insert("taxonomy", &t.id);
+                let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
+                c.insert("terms", &terms);
+                let html = self.theme.tera.render("taxonomy.html", &c)?;
+                Ok((format!("{path}index.html"), html, Some(lang.clone())))
+            }
+            Job::Term(lang, ti, term) => {
+                let t = &site.langs[lang].taxonomies[*ti];
+                let term = &t.terms[*term];
+                let path = format!("{lang}/{}/{}/", t.id, term.slug);
+                // A term's name differs by language; its translation is the other language's taxonomy list.
+                let mut c = self.ctx(
+                    lang,
+                    &path,
+                    self.generated_translations(&format!("{}/", t.id)),
+                );
+                c.insert("title", &self.term_name(lang, t.id, &term.name));
+                c.insert("taxonomy", &t.id);
+                c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));
+                c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
+                let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
+                c.insert_value("pages", Value::from(pages));
+                let html = self.theme.tera.render("term.html", &c)?;
+                Ok((format!("{path}index.html"), html, Some(lang.clone())))
+            }
+            Job::Root => {
+                let lang = site.config.default_language.as_str();
+                let mut c = self.ctx(lang, "", self.generated_translations(""));
+                let choices: Vec<Json> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| json!({"code": l.code, "tag": l.tag, "name": l.name, "title": l.title, "description": l.description, "url": format!("{base}{}/", l.code), "prompt": self.t(&l.code, "choose_language")}))
+                    .collect();
+                c.insert("choices", &choices);
+                let html = self.theme.tera.render("root.html", &c)?;
+                Ok(("index.html".into(), html, None))
+            }
+            Job::NotFound => {
+                let lang = site.config.default_language.as_str();
+                let mut c = self.ctx(lang, "404.html", Vec::new());
+                let choices: Vec<Json> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| json!({"code": l.code, "tag": l.tag, "name": l.name, "url": format!("{base}{}/", l.code), "title": self.t(&l.code, "not_found_title"), "text": self.t(&l.code, "not_found_text"), "home": self.t(&l.code, "home")}))
+                    .collect();
+                c.insert("choices", &choices);
+                let html = self.theme.tera.render("404.html", &c)?;
+                Ok(("404.html".into(), html, None))
+            }
+        }
+    }
+
+    fn term_name(&self, lang: &str, tax: &str, name: &str) -> String {
+        if tax == "status" {
+            self.t(lang, &format!("status_{name}"))
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn source_value(&self, lang: &str, id: &str, n: Option<usize>) -> Json {
+        let base = self.site.config.base_path();
+        match self.site.data.source(id) {
+            Some(s) => json!({
+                "n": n, "id": s.id, "title": s.title, "lang": s.lang, "publisher": s.publisher,
+                "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
+                "url": s.url, "doi": s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": s.note,
+                "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
+            }),
+            None => json!({"n": n, "id": id, "title": id}),
+        }
+    }
+
+    fn cell_display(&self, lang: &str, kind: DimensionType, value: &str) -> String {
+        match kind {
+            DimensionType::YesNoPartial => self.t(lang, &format!("value_{value}")),
+            DimensionType::Date => value
+                .parse::<crate::date::PartialDate>()
+                .map(|d| d.human(lang))
+                .unwrap_or_else(|_| value.to_string()),
+            _ => value.to_string(),
+        }
+    }
+
+    fn compare_value(&self, lang: &str) -> Json {
+        let site = self.site;
+        let table = &site.langs[lang].compare;
+        let regions: Vec<Json> = table
+            .regions
+            .iter()
+            .map(|&r| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "url": site.url(r)}))
+            .collect();
+        let rows: Vec<Json> = site
+            .data
+            .dimensions
+            .iter()
+            .zip(&table.cells)
+            .map(|(d, cells)| {
+                let cells: Vec<Json> = cells
+                    .iter()
+                    .zip(&table.regions)
+                    .map(|(cell, &r)| match cell {
+                        Some(c) => {
+                            let n = site.pages[r].sources.iter().position(|s| s == &c.source).map(|i| i + 1);
+                            json!({
+                                "known": true, "value": c.value, "display": self.cell_display(lang, d.kind, &c.value),
+                                "class": if d.kind == DimensionType::YesNoPartial { c.value.as_str() } else { "value" },
+                                "note": c.note, "source": self.source_value(lang, &c.source, n),
+                                "region_url": site.url(r), "source_url": format!("{}#src-{}", site.url(r), c.source),
+                            })
+                        }
+                        None => json!({"known": false, "value": Json::Null, "display": self.t(lang, "unknown"), "class": "unknown", "note": Json::Null, "region_url": site.url(r)}),
+                    })
+                    .collect();
+                json!({
+                    "id": d.id, "type": d.kind, "label": d.label.get(lang), "description": d.description.get(lang),
+                    "cells": cells,
+                })
+            })
+            .collect();
+        json!({"regions": regions, "rows": rows, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
+    }
+
+    /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.
+    fn compare_data(&self, lang: &str) -> (Vec<u8>, Vec<u8>) {
+        let table = self.compare_value(lang);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![self.t(lang, "dimension")];
+        for r in table["regions"].as_array().into_iter().flatten() {
+            header.push(r["title"].as_str().unwrap_or("").to_string());
+        }
+        let _ = w.write_record(&header);
+        for row in table["rows"].as_array().into_iter().flatten() {
+            let mut rec = vec![row["label"].as_str().unwrap_or("").to_string()];
+            for c in row["cells"].as_array().into_iter().flatten() {
+                rec.push(c["display"].as_str().unwrap_or("").to_string());
+            }
+            let _ = w.write_record(&rec);
+        }
+        let mut csv = "\u{feff}".as_bytes().to_vec();
+        csv.extend(w.into_inner().unwrap_or_default());
+        let mut json =
+            serde_json::to_vec_pretty(&json!({"lang": lang, "table": table})).unwrap_or_default();
+        json.push(b'\n');
+        (csv, json)
+    }
+
+    fn page_value(&self, i: usize) -> Json {
+        let site = self.site;
+        let p = &site.pages[i];
+        let f = site.file(i);
+        let body = site.body(i);
+        let lang = &p.lang;
+        let content_lang = site.config.language(&f.lang).expect("known language");
+        let fm = &f.front;
+        let link = |j: usize| json!({"title": site.file(j).front.title, "url": site.url(j)});
+        let sources: Vec<Json> = p
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(n, id)| self.source_value(lang, id, Some(n + 1)))
+            .collect();
+        let events = |evs: &Vec<crate::schema::Event>| -> Vec<Json> {
+            let mut v: Vec<&crate::schema::Event> = evs.iter().collect();
+            v.sort_by(|a, b| a.date.cmp(&b.date));
+            v.iter()
+                .map(|e| {
+                    let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
+                    json!({"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": e.title, "source": self.source_value(lang, &e.source, n)})
+                })
+                .collect()
+        };
+        let region = fm.region.as_ref().map(|r| {
+            let compare: Vec<Json> = site
+                .data
+                .dimensions
+                .iter()
+                .map(|d| {
+                    let v = r.compare.get(&d.id);
+                    let value = v.and_then(|v| crate::site::normalize_cell(d.kind, &v.value).ok());
+                    let n = v.and_then(|v| p.sources.iter().position(|s| s == &v.source)).map(|k| k + 1);
+                    json!({
+                        "id": d.id, "label": d.label.get(lang), "known": value.is_some(),
+                        "display": value.as_ref().map(|x| self.cell_display(lang, d.kind, x)).unwrap_or_else(|| self.t(lang, "unknown")),
+                        "class": match (&value, d.kind) { (None, _) => "unknown".to_string(), (Some(x), DimensionType::YesNoPartial) => x.clone(), _ => "value".into() },
+                        "note": v.and_then(|v| v.note.clone()), "source": v.map(|v| self.source_value(lang, &v.source, n)),
+                    })
+                })
+                .collect();
+            let parent = r.parent.as_ref().and_then(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link);
+            json!({
+                "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
+                "parent": parent, "names": r.names, "regulators": r.regulators,
+                "events": events(&r.events), "compare": compare,
+                "drugs": site.drugs_of_region(i).into_iter().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
+                "children": site.children_of_region(i).into_iter().map(link).collect::<Vec<_>>(),
+            })
+        });
+        let drug = fm.drug.as_ref().map(|d| {
+            let base = site.config.base_path();
+            let term_url = |tax: &str, name: &str| format!("{base}{lang}/{tax}/{}/", crate::markdown::slugify(name));
+            json!({
+                "inn": d.inn, "brand": d.brand, "name_zh": d.name_zh, "aliases": d.aliases,
+                "developer": d.developer, "cell_type": d.cell_type, "tissue_source": d.tissue_source,
+                "tissue_source_url": d.tissue_source.as_ref().map(|t| term_url("cell-sources", t)),
+                "indications": d.indications.iter().map(|x| json!({"name": x, "url": term_url("indications", x)})).collect::<Vec<_>>(),
+                "status": d.status.key(), "status_label": self.t(lang, &format!("status_{}", d.status.key())),
+                "status_url": term_url("status", d.status.key()),
+                "regulator": d.regulator, "price": d.price,
+                "regions": d.regions.iter().filter_map(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link).collect::<Vec<_>>(),
+                "events": events(&d.events),
+            })
+        });
+        let section_index = if f.section.is_empty() {
+            None
+        } else {
+            site.page(lang, &format!("{}/_index", f.section)).map(link)
+        };
+        json!({
+            "key": p.key, "kind": f.kind, "section": f.section, "slug": f.front.slug.as_deref().unwrap_or(&f.stem),
+            "title": fm.title, "description": fm.description,
+            "date": fm.date.map(|d| d.to_string()), "date_human": fm.date.map(|d| d.human(lang)),
+            "updated": fm.updated.map(|d| d.to_string()), "updated_human": fm.updated.map(|d| d.human(lang)),
+            "weight": fm.weight, "tags": fm.tags, "extra": fm.extra, "draft": fm.draft,
+            "url": site.url(i), "permalink": permalink(site, &p.path), "path": p.path,
+            "lang": lang, "content_lang": content_lang.code, "content_lang_tag": content_lang.tag,
+            "fallback": p.fallback, "content": body.html, "summary": body.summary, "toc": body.toc,
+            "reading_time": body.reading_time, "word_count": body.word_count,
+            "backlinks": p.backlinks.iter().map(|&j| link(j)).collect::<Vec<_>>(),
+            "sources": sources, "region": region, "drug": drug, "section_index": section_index,
+            "file": f.file.to_string_lossy(),
+        })
+    }
+}
+
+fn event_key(k: crate::schema::EventKind) -> &'static str {
+    use crate::schema::EventKind::*;
+    match k {
+        Policy => "policy",
+        Regulation => "regulation",
+        Ind => "ind",
+        Application => "application",
+        Approval => "approval",
+        Prescription => "prescription",
+        Trial => "trial",
+        Other => "other",
+    }
+}
+
+fn singular(section: &str) -> String {
+    match section {
+        "regions" => "region".into(),
+        "drugs" => "drug".into(),
+        s => s.replace('/', "-"),
+    }
+}
+
+fn page_ref(site: &Site, theme: &Theme, i: usize) -> Json {
+    let f = site.file(i);
+    let lang = &site.pages[i].lang;
+    let drug = f.front.drug.as_ref().map(|d| json!({
+        "status": d.status.key(), "status_label": theme.i18n.t(lang, &format!("status_{}", d.status.key())),
+        "developer": d.developer, "indications": d.indications, "brand": d.brand, "inn": d.inn,
+    }));
+    let region = f.front.region.as_ref().map(|r| json!({"kind": r.kind.key(), "kind_label": theme.i18n.t(lang, &format!("kind_{}", r.kind.key()))}));
+    json!({
+        "title": f.front.title, "description": f.front.description, "url": site.url(i),
+        "date": f.front.date.map(|d| d.to_string()), "date_human": f.front.date.map(|d| d.human(lang)),
+        "updated": f.front.updated.map(|d| d.to_string()), "summary": site.body(i).summary,
+        "fallback": site.pages[i].fallback, "section": f.section, "drug": drug, "region": region,
+        "reading_time": site.body(i).reading_time,
+    })
+}

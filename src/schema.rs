@@ -1,0 +1,255 @@
+//! The typed sections of an atlas: regions and drugs.
+//!
+//! These are the `[region]` and `[drug]` tables of a page's front matter. Vocabularies are
+//! enums, so a value outside them fails while parsing, with the list of allowed values.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::PartialDate;
+
+/// What kind of jurisdiction a region is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKind {
+    /// A national regulator (mainland China as a whole).
+    National,
+    /// A municipality directly under the central government (Beijing, Shanghai).
+    Municipality,
+    /// A province or a city within one (Hunan, Shenzhen in Guangdong).
+    Province,
+    /// A pilot zone (free trade zone, medical tourism zone).
+    PilotZone,
+    /// A special administrative region (Hong Kong, Macau).
+    Sar,
+    /// A region with its own regulator (Taiwan).
+    Region,
+    /// A foreign jurisdiction (United States, EU, ...).
+    Foreign,
+}
+
+impl RegionKind {
+    /// All values, as written in front matter.
+    pub const ALL: &'static str =
+        "national, municipality, province, pilot_zone, sar, region, foreign";
+
+    /// The key of its label in the theme's i18n files (`kind_pilot_zone`).
+    pub fn key(self) -> &'static str {
+        match self {
+            RegionKind::National => "national",
+            RegionKind::Municipality => "municipality",
+            RegionKind::Province => "province",
+            RegionKind::PilotZone => "pilot_zone",
+            RegionKind::Sar => "sar",
+            RegionKind::Region => "region",
+            RegionKind::Foreign => "foreign",
+        }
+    }
+}
+
+/// Where a drug stands with its regulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrugStatus {
+    /// Approved for marketing.
+    Approved,
+    /// Approved with conditions.
+    ConditionallyApproved,
+    /// The marketing application has been accepted for review.
+    ApplicationAccepted,
+    /// Phase III trials.
+    #[serde(rename = "phase_3")]
+    Phase3,
+    /// Phase II/III trials.
+    #[serde(rename = "phase_2_3")]
+    Phase2_3,
+    /// Phase II trials.
+    #[serde(rename = "phase_2")]
+    Phase2,
+    /// Phase I/II trials.
+    #[serde(rename = "phase_1_2")]
+    Phase1_2,
+    /// Phase I trials.
+    #[serde(rename = "phase_1")]
+    Phase1,
+    /// The clinical-trial application (IND) has been approved.
+    IndApproved,
+}
+
+impl DrugStatus {
+    /// All values, as written in front matter.
+    pub const ALL: &'static str = "approved, conditionally_approved, application_accepted, phase_1, phase_1_2, phase_2, phase_2_3, phase_3, ind_approved";
+
+    /// As written in front matter.
+    pub fn key(self) -> &'static str {
+        match self {
+            DrugStatus::Approved => "approved",
+            DrugStatus::ConditionallyApproved => "conditionally_approved",
+            DrugStatus::ApplicationAccepted => "application_accepted",
+            DrugStatus::Phase3 => "phase_3",
+            DrugStatus::Phase2_3 => "phase_2_3",
+            DrugStatus::Phase2 => "phase_2",
+            DrugStatus::Phase1_2 => "phase_1_2",
+            DrugStatus::Phase1 => "phase_1",
+            DrugStatus::IndApproved => "ind_approved",
+        }
+    }
+}
+
+/// What kind of event a dated event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A policy document or programme.
+    Policy,
+    /// A law or regulation.
+    Regulation,
+    /// A clinical-trial application (IND) approved.
+    Ind,
+    /// A marketing application filed or accepted.
+    Application,
+    /// A marketing approval.
+    Approval,
+    /// A first prescription or first use.
+    Prescription,
+    /// A clinical trial milestone.
+    Trial,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl EventKind {
+    /// All values, as written in front matter.
+    pub const ALL: &'static str =
+        "policy, regulation, ind, application, approval, prescription, trial, other";
+}
+
+/// A dated event on a region or drug page.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// As precise as the source.
+    pub date: PartialDate,
+    /// What kind of event.
+    #[serde(default)]
+    pub kind: EventKind,
+    /// One sentence in the page's language.
+    pub title: String,
+    /// The source id that gives it.
+    pub source: String,
+}
+
+/// A region's value for one comparison dimension.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareValue {
+    /// The value: `yes`/`no`/`partial`, a date, a number or a short text, by dimension type.
+    pub value: CellValue,
+    /// The source id that gives it.
+    pub source: String,
+    /// A note in the page's language.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A raw comparison value as written; checked against the dimension's type later.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum CellValue {
+    /// A number.
+    Number(f64),
+    /// A string: yes/no/partial, a date or a text.
+    Text(String),
+    /// A boolean, read as yes/no.
+    Bool(bool),
+}
+
+/// The `[region]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionData {
+    /// The kind of jurisdiction.
+    pub kind: RegionKind,
+    /// The slug of the enclosing region page.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Other names and spellings.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Regulators, in the page's language.
+    #[serde(default)]
+    pub regulators: Vec<String>,
+    /// Source ids for the page as a whole.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Dated events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Comparison values by dimension id.
+    #[serde(default)]
+    pub compare: std::collections::BTreeMap<String, CompareValue>,
+}
+
+/// The `[drug]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrugData {
+    /// Generic name / INN.
+    #[serde(default)]
+    pub inn: Option<String>,
+    /// Brand name.
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// Chinese name.
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    /// Spelling variants seen in sources.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Developer, in the page's language.
+    pub developer: String,
+    /// Cell type, in the page's language.
+    pub cell_type: String,
+    /// Tissue source, in the page's language, when the sources give it.
+    #[serde(default)]
+    pub tissue_source: Option<String>,
+    /// Indications, in the page's language.
+    pub indications: Vec<String>,
+    /// Regulatory status.
+    pub status: DrugStatus,
+    /// The regulator, in the page's language.
+    pub regulator: String,
+    /// Price, where a source gives one.
+    #[serde(default)]
+    pub price: Option<String>,
+    /// Related region slugs.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Source ids for the page as a whole.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Dated events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_outside_vocabulary_lists_allowed_values() {
+        let e = toml::from_str::<DrugData>(
+            "developer='a'\ncell_type='b'\nindications=[]\nregulator='r'\nstatus='phase_4'",
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("phase_4") && msg.contains("phase_3"), "{msg}");
+    }
+
+    #[test]
+    fn region_minimal() {
+        let r: RegionData = toml::from_str("kind = 'pilot_zone'").unwrap();
+        assert_eq!(r.kind, RegionKind::PilotZone);
+    }
+}

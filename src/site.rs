@@ -1,0 +1,1081 @@
+//! The whole site model, built once from config, content and data, then read by every
+//! consumer (render, serve, check): output pages with their URLs and translations, rendered
+//! bodies, cross-links checked down to the anchor, backlinks and relations, sources, the
+//! comparison table, taxonomies and the timeline.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, SitePaths};
+use crate::content::{Asset, Content, Kind, SourcePage};
+use crate::data::{Data, DimensionType};
+use crate::date::PartialDate;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkResolver, Rendered, slugify};
+use crate::schema::{CellValue, EventKind};
+
+/// Section folder of region pages.
+pub const REGIONS: &str = "regions";
+/// Section folder of drug pages.
+pub const DRUGS: &str = "drugs";
+
+/// Output paths atlas generates itself; a content section may not use them.
+pub const RESERVED_SECTIONS: &[&str] = &[
+    "compare",
+    "timeline",
+    "sources",
+    "tags",
+    "indications",
+    "cell-sources",
+    "status",
+    "search",
+];
+
+/// Options that change what is built.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include pages with `draft = true`.
+    pub drafts: bool,
+}
+
+/// One output page: a content file in one output language.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Language-independent key (`regions/beijing`).
+    pub key: String,
+    /// Output language code.
+    pub lang: String,
+    /// Index into [`Site::files`] of the content shown (another language's when a fallback).
+    pub file: usize,
+    /// True when the page shows another language's content because it is not translated.
+    pub fallback: bool,
+    /// URL path under the base path (`zh/regions/beijing/`).
+    pub path: String,
+    /// Pages (same language) that link to this one, by index.
+    pub backlinks: Vec<usize>,
+    /// Source ids shown at the end of the page, numbered in this order.
+    pub sources: Vec<String>,
+}
+
+/// One cell of the comparison table.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Normalised value: `yes`/`no`/`partial`, `2024-06`, a number, or the text.
+    pub value: String,
+    /// Source id.
+    pub source: String,
+    /// Note in the page's language.
+    pub note: Option<String>,
+}
+
+/// The comparison table in one language.
+#[derive(Debug, Clone, Default)]
+pub struct CompareTable {
+    /// Region columns (page indices).
+    pub regions: Vec<usize>,
+    /// One row per dimension, in file order; `cells[d][r]`.
+    pub cells: Vec<Vec<Option<Cell>>>,
+}
+
+impl CompareTable {
+    /// Number of known cells.
+    pub fn known(&self) -> usize {
+        self.cells.iter().flatten().filter(|c| c.is_some()).count()
+    }
+    /// Number of unknown cells.
+    pub fn unknown(&self) -> usize {
+        self.cells.iter().flatten().filter(|c| c.is_none()).count()
+    }
+}
+
+/// A dated event, gathered for the timeline.
+#[derive(Debug, Clone)]
+pub struct TimelineEvent {
+    /// Date.
+    pub date: PartialDate,
+    /// Kind.
+    pub kind: EventKind,
+    /// Sentence.
+    pub title: String,
+    /// Source id.
+    pub source: String,
+    /// Page index the event belongs to.
+    pub page: usize,
+}
+
+/// A taxonomy term with its pages.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As written (or the status key).
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Page indices, sorted.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// URL segment and i18n key: `indications`, `cell-sources`, `status`, `tags`.
+    pub id: &'static str,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+/// Everything about one language of the site.
+#[derive(Debug, Clone, Default)]
+pub struct LangModel {
+    /// The comparison table.
+    pub compare: CompareTable,
+    /// Events, newest first.
+    pub timeline: Vec<TimelineEvent>,
+    /// Taxonomies that have terms.
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+/// The built site model.
+#[derive(Debug)]
+pub struct Site {
+    /// The config (with any command-line overrides).
+    pub config: Config,
+    /// Where things are.
+    pub paths: SitePaths,
+    /// Sources and dimensions.
+    pub data: Data,
+    /// The content files used (drafts removed unless asked for).
+    pub files: Vec<SourcePage>,
+    /// Rendered Markdown, parallel to `files`.
+    pub rendered: Vec<Rendered>,
+    /// Output pages.
+    pub pages: Vec<Page>,
+    /// Files copied from content/.
+    pub assets: Vec<Asset>,
+    /// Per-language model, by language code.
+    pub langs: BTreeMap<String, LangModel>,
+    /// Redirects: (alias path under the base path, target page index).
+    pub aliases: Vec<(String, usize)>,
+    /// Warnings found while building.
+    pub warnings: Vec<Diagnostic>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Site {
+    /// Builds the model. On failure returns every error found (and the warnings).
+    pub fn build(
+        config: Config,
+        paths: SitePaths,
+        content: Content,
+        data: Data,
+        opts: &BuildOptions,
+    ) -> Result<Site, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        diags.extend(content.diagnostics);
+        let files: Vec<SourcePage> = content
+            .pages
+            .into_iter()
+            .filter(|p| opts.drafts || !p.front.draft)
+            .collect();
+        let mut site = Site {
+            config,
+            paths,
+            data,
+            files,
+            rendered: Vec::new(),
+            pages: Vec::new(),
+            assets: content.assets,
+            langs: BTreeMap::new(),
+            aliases: Vec::new(),
+            warnings: Vec::new(),
+            index: HashMap::new(),
+        };
+        site.check_sections(&mut diags);
+        site.make_pages(&mut diags);
+        site.render_markdown(&mut diags);
+        site.check_anchors(&mut diags);
+        site.check_schemas(&mut diags);
+        site.compute_relations();
+        site.make_aliases(&mut diags);
+        site.check_output_paths(&mut diags);
+        for l in site.config.language_codes() {
+            let model = site.lang_model(l);
+            site.langs.insert(l.to_string(), model);
+        }
+        site.warn_unused_sources();
+        if diags.has_errors() {
+            diags.extend(site.warnings);
+            return Err(diags.sorted());
+        }
+        site.warnings = Diagnostics(std::mem::take(&mut site.warnings)).sorted().0;
+        site.warnings.extend(diags.0);
+        Ok(site)
+    }
+
+    /// The output page for (language, key).
+    pub fn page(&self, lang: &str, key: &str) -> Option<usize> {
+        self.index
+            .get(&(lang.to_string(), key.to_string()))
+            .copied()
+    }
+
+    /// The content file shown by a page.
+    pub fn file(&self, page: usize) -> &SourcePage {
+        &self.files[self.pages[page].file]
+    }
+
+    /// The rendered body shown by a page.
+    pub fn body(&self, page: usize) -> &Rendered {
+        &self.rendered[self.pages[page].file]
+    }
+
+    /// URL of a page (base path + path).
+    pub fn url(&self, page: usize) -> String {
+        format!("{}{}", self.config.base_path(), self.pages[page].path)
+    }
+
+    /// The same page in every language, in config order.
+    pub fn translations(&self, page: usize) -> Vec<usize> {
+        let key = &self.pages[page].key;
+        self.config
+            .language_codes()
+            .iter()
+            .filter_map(|l| self.page(l, key))
+            .collect()
+    }
+
+    /// Pages of one section in one language, sorted by weight, then title.
+    pub fn section_pages(&self, lang: &str, section: &str) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| {
+                let f = self.file(i);
+                self.pages[i].lang == lang && f.kind == Kind::Page && f.section == section
+            })
+            .collect();
+        v.sort_by(|&a, &b| {
+            let (fa, fb) = (self.file(a), self.file(b));
+            (fa.front.weight, &fa.front.title, &self.pages[a].key).cmp(&(
+                fb.front.weight,
+                &fb.front.title,
+                &self.pages[b].key,
+            ))
+        });
+        v
+    }
+
+    /// Sections (folder names) that have an index or pages, sorted.
+    pub fn sections(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<String> = self
+            .files
+            .iter()
+            .filter(|f| f.kind != Kind::Home)
+            .map(|f| f.section.clone())
+            .collect();
+        set.into_iter().collect()
+    }
+
+    /// Pages shown in the other language because they are not translated.
+    pub fn fallback_pages(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.pages.len()).filter(|&i| self.pages[i].fallback)
+    }
+
+    fn check_sections(&self, diags: &mut Diagnostics) {
+        for f in &self.files {
+            let top = f.section.split('/').next().unwrap_or("");
+            if RESERVED_SECTIONS.contains(&top) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "content/{top}/ is a section name atlas uses for its own pages"
+                    ))
+                    .in_file(&f.file)
+                    .hint(format!(
+                        "rename the folder; reserved names: {}",
+                        RESERVED_SECTIONS.join(", ")
+                    )),
+                );
+            }
+            let is_page = f.kind == Kind::Page;
+            let expect_region = is_page && f.section == REGIONS;
+            let expect_drug = is_page && f.section == DRUGS;
+            match (&f.front.region, expect_region) {
+                (None, true) => diags.push(
+                    f.front_error("title", "", "a region page needs a [region] table")
+                        .hint(format!(
+                            "add [region] with at least kind = ... ({})",
+                            crate::schema::RegionKind::ALL
+                        )),
+                ),
+                (Some(_), false) => diags.push(
+                    f.front_error(
+                        "region",
+                        "",
+                        "only pages in content/regions/ may have a [region] table",
+                    )
+                    .hint("move the page to content/regions/ or remove the table"),
+                ),
+                _ => {}
+            }
+            match (&f.front.drug, expect_drug) {
+                (None, true) => diags.push(
+                    f.front_error("title", "", "a drug page needs a [drug] table")
+                        .hint("add [drug] with developer, cell_type, indications, status and regulator (see README.md)"),
+                ),
+                (Some(_), false) => diags.push(
+                    f.front_error("drug", "", "only pages in content/drugs/ may have a [drug] table")
+                        .hint("move the page to content/drugs/ or remove the table"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn make_pages(&mut self, diags: &mut Diagnostics) {
+        // key -> lang -> file index
+        let mut by_key: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for (i, f) in self.files.iter().enumerate() {
+            by_key.entry(f.key()).or_default().insert(f.lang.clone(), i);
+        }
+        let order: Vec<String> = self
+            .config
+            .fallback_order()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut missing: Vec<String> = Vec::new();
+        for (key, present) in &by_key {
+            for lang in self.config.language_codes() {
+                let (file, fallback) = match present.get(lang) {
+                    Some(&i) => (i, false),
+                    None => {
+                        let from = order
+                            .iter()
+                            .find_map(|l| present.get(l))
+                            .copied()
+                            .expect("a key has at least one language");
+                        missing.push(format!(
+                            "{lang}: {} (shows {})",
+                            key,
+                            self.files[from].file.display()
+                        ));
+                        (from, true)
+                    }
+                };
+                let path = self.page_path(lang, file);
+                self.index
+                    .insert((lang.to_string(), key.clone()), self.pages.len());
+                self.pages.push(Page {
+                    key: key.clone(),
+                    lang: lang.to_string(),
+                    file,
+                    fallback,
+                    path,
+                    backlinks: Vec::new(),
+                    sources: Vec::new(),
+                });
+            }
+        }
+        if !missing.is_empty() {
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "{} page(s) are not translated and show the other language with a notice:\n    {}",
+                    missing.len(),
+                    missing.join("\n    ")
+                ))
+                .hint("add the missing <slug>.<lang>.md files"),
+            );
+        }
+        let _ = diags;
+    }
+
+    fn page_path(&self, lang: &str, file: usize) -> String {
+        let f = &self.files[file];
+        match f.kind {
+            Kind::Home => format!("{lang}/"),
+            Kind::Section => format!("{lang}/{}/", f.section),
+            Kind::Page => {
+                let slug = f.front.slug.as_deref().unwrap_or(&f.stem);
+                format!("{lang}/{}/{slug}/", f.section)
+            }
+        }
+    }
+
+    fn render_markdown(&mut self, diags: &mut Diagnostics) {
+        let asset_set: HashSet<&str> = self.assets.iter().map(|a| a.rel.as_str()).collect();
+        let base = self.config.base_path();
+        let results: Vec<Rendered> = self
+            .files
+            .par_iter()
+            .map(|f| {
+                let resolver = Resolver {
+                    site: self,
+                    lang: &f.lang,
+                    dir: &f.section,
+                    assets: &asset_set,
+                    base: &base,
+                };
+                markdown::render(&f.body, &resolver)
+            })
+            .collect();
+        for (f, r) in self.files.iter().zip(&results) {
+            for e in &r.errors {
+                diags.push(
+                    Diagnostic::error(e.message.clone())
+                        .in_file(&f.file)
+                        .at(e.line + f.body_line - 1, e.column)
+                        .hint(e.hint.clone()),
+                );
+            }
+        }
+        self.rendered = results;
+    }
+
+    fn check_anchors(&self, diags: &mut Diagnostics) {
+        for (fi, f) in self.files.iter().enumerate() {
+            for link in &self.rendered[fi].links {
+                let Some(anchor) = &link.anchor else { continue };
+                let Some(target) = self.page(&f.lang, &link.key) else {
+                    continue;
+                };
+                let body = self.body(target);
+                if !body.anchors.contains(anchor) {
+                    let mut known: Vec<&String> = body.anchors.iter().collect();
+                    known.sort();
+                    let list = if known.is_empty() {
+                        "it has no headings".to_string()
+                    } else {
+                        format!(
+                            "its headings are: {}",
+                            known
+                                .iter()
+                                .map(|s| format!("#{s}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "broken anchor #{anchor}: {} has no heading with that id",
+                            self.file(target).file.display()
+                        ))
+                        .in_file(&f.file)
+                        .at(link.line + f.body_line - 1, link.column)
+                        .hint(list),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_schemas(&self, diags: &mut Diagnostics) {
+        let region_exists = |slug: &str| {
+            self.files
+                .iter()
+                .any(|f| f.kind == Kind::Page && f.section == REGIONS && f.stem == slug)
+        };
+        let regions_list = || {
+            let mut v: Vec<&str> = self
+                .files
+                .iter()
+                .filter(|f| f.kind == Kind::Page && f.section == REGIONS)
+                .map(|f| f.stem.as_str())
+                .collect();
+            v.sort();
+            v.dedup();
+            v.join(", ")
+        };
+        let check_source = |f: &SourcePage, key: &str, id: &str, diags: &mut Diagnostics| {
+            if self.data.source(id).is_none() {
+                diags.push(
+                    f.front_error(
+                        key,
+                        &format!("\"{id}\""),
+                        format!("unknown source id `{id}`"),
+                    )
+                    .hint(format!(
+                        "add it to {} or use one of: {}",
+                        crate::data::SOURCES_FILE,
+                        self.source_ids()
+                    )),
+                );
+            }
+        };
+        for f in &self.files {
+            if let Some(r) = &f.front.region {
+                if let Some(parent) = &r.parent {
+                    if parent == &f.stem {
+                        diags.push(
+                            f.front_error("parent", parent, "a region cannot be its own parent")
+                                .hint("remove `parent` or name another region"),
+                        );
+                    } else if !region_exists(parent) {
+                        diags.push(
+                            f.front_error(
+                                "parent",
+                                parent,
+                                format!("parent region `{parent}` does not exist"),
+                            )
+                            .hint(format!(
+                                "use the slug of a page in content/regions/: {}",
+                                regions_list()
+                            )),
+                        );
+                    }
+                }
+                for s in &r.sources {
+                    check_source(f, "sources", s, diags);
+                }
+                for e in &r.events {
+                    check_source(f, "source", &e.source, diags);
+                }
+                for (dim_id, v) in &r.compare {
+                    check_source(f, "source", &v.source, diags);
+                    match self.data.dimension(dim_id) {
+                        None => diags.push(
+                            f.front_error(
+                                dim_id,
+                                "",
+                                format!("unknown comparison dimension `{dim_id}`"),
+                            )
+                            .hint(format!(
+                                "use one of the ids in {}: {}",
+                                crate::data::DIMENSIONS_FILE,
+                                self.data
+                                    .dimensions
+                                    .iter()
+                                    .map(|d| d.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        ),
+                        Some(d) => {
+                            if let Err(why) = normalize_cell(d.kind, &v.value) {
+                                diags.push(
+                                    f.front_error(
+                                        dim_id,
+                                        "value",
+                                        format!("[region.compare.{dim_id}]: {why}"),
+                                    )
+                                    .hint(format!(
+                                        "dimension `{dim_id}` has type {}",
+                                        type_name(d.kind)
+                                    )),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(d) = &f.front.drug {
+                for region in &d.regions {
+                    if !region_exists(region) {
+                        diags.push(
+                            f.front_error(
+                                "regions",
+                                &format!("\"{region}\""),
+                                format!("related region `{region}` does not exist"),
+                            )
+                            .hint(format!(
+                                "use the slug of a page in content/regions/: {}",
+                                regions_list()
+                            )),
+                        );
+                    }
+                }
+                for s in &d.sources {
+                    check_source(f, "sources", s, diags);
+                }
+                for e in &d.events {
+                    check_source(f, "source", &e.source, diags);
+                }
+            }
+        }
+    }
+
+    fn source_ids(&self) -> String {
+        let v: Vec<&str> = self.data.sources.iter().map(|s| s.id.as_str()).collect();
+        if v.is_empty() {
+            "(the registry is empty)".into()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    fn compute_relations(&mut self) {
+        let n = self.pages.len();
+        let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for from in 0..n {
+            let lang = self.pages[from].lang.clone();
+            if self.pages[from].fallback {
+                continue;
+            }
+            let mut targets: Vec<String> = self
+                .body(from)
+                .links
+                .iter()
+                .map(|l| l.key.clone())
+                .collect();
+            let f = self.file(from);
+            if let Some(r) = &f.front.region {
+                if let Some(p) = &r.parent {
+                    targets.push(format!("{REGIONS}/{p}"));
+                }
+            }
+            if let Some(d) = &f.front.drug {
+                targets.extend(d.regions.iter().map(|r| format!("{REGIONS}/{r}")));
+            }
+            for t in targets {
+                if let Some(to) = self.page(&lang, &t) {
+                    if to != from && !backlinks[to].contains(&from) {
+                        backlinks[to].push(from);
+                    }
+                }
+            }
+        }
+        for (i, mut b) in backlinks.into_iter().enumerate() {
+            b.sort_by(|&x, &y| self.file(x).front.title.cmp(&self.file(y).front.title));
+            self.pages[i].backlinks = b;
+        }
+        for i in 0..n {
+            let f = self.file(i);
+            let mut ids: Vec<String> = self.body(i).citations.clone();
+            let mut extra: Vec<&String> = Vec::new();
+            if let Some(r) = &f.front.region {
+                extra.extend(&r.sources);
+                extra.extend(r.events.iter().map(|e| &e.source));
+                extra.extend(r.compare.values().map(|v| &v.source));
+            }
+            if let Some(d) = &f.front.drug {
+                extra.extend(&d.sources);
+                extra.extend(d.events.iter().map(|e| &e.source));
+            }
+            for id in extra {
+                if !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
+            self.pages[i].sources = ids;
+        }
+    }
+
+    /// Drugs (same language) whose `regions` name this region page.
+    pub fn drugs_of_region(&self, page: usize) -> Vec<usize> {
+        let slug = &self.file(page).stem;
+        let lang = &self.pages[page].lang;
+        self.section_pages(lang, DRUGS)
+            .into_iter()
+            .filter(|&d| {
+                self.file(d)
+                    .front
+                    .drug
+                    .as_ref()
+                    .is_some_and(|x| x.regions.contains(slug))
+            })
+            .collect()
+    }
+
+    /// Regions (same language) whose parent is this region page.
+    pub fn children_of_region(&self, page: usize) -> Vec<usize> {
+        let slug = &self.file(page).stem;
+        let lang = &self.pages[page].lang;
+        self.section_pages(lang, REGIONS)
+            .into_iter()
+            .filter(|&r| {
+                self.file(r)
+                    .front
+                    .region
+                    .as_ref()
+                    .and_then(|x| x.parent.as_ref())
+                    == Some(slug)
+            })
+            .collect()
+    }
+
+    /// Pages (any section, same language) that cite a source.
+    pub fn citing_pages(&self, lang: &str, source: &str) -> Vec<usize> {
+        (0..self.pages.len())
+            .filter(|&i| {
+                self.pages[i].lang == lang
+                    && !self.pages[i].fallback
+                    && self.pages[i].sources.iter().any(|s| s == source)
+            })
+            .collect()
+    }
+
+    fn make_aliases(&mut self, diags: &mut Diagnostics) {
+        let mut aliases = Vec::new();
+        for i in 0..self.pages.len() {
+            if self.pages[i].fallback {
+                continue;
+            }
+            // Invalid aliases were reported while parsing.
+            aliases.extend(
+                self.file(i)
+                    .front
+                    .aliases
+                    .iter()
+                    .filter_map(|a| normalize_alias(a).ok())
+                    .map(|p| (p, i)),
+            );
+        }
+        self.aliases = aliases;
+        let _ = diags;
+    }
+
+    fn check_output_paths(&self, diags: &mut Diagnostics) {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        let mut claim = |path: String, file: &Path, diags: &mut Diagnostics| {
+            if let Some(other) = seen.get(&path) {
+                if other != file {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "two files produce the same URL /{path}: this one and {}",
+                            other.display()
+                        ))
+                        .in_file(file)
+                        .hint("change the `slug` or the file name of one of them"),
+                    );
+                }
+            } else {
+                seen.insert(path, file.to_path_buf());
+            }
+        };
+        for i in 0..self.pages.len() {
+            if self.pages[i].fallback {
+                continue;
+            }
+            claim(self.pages[i].path.clone(), &self.file(i).file, diags);
+        }
+        for (a, i) in &self.aliases {
+            claim(a.clone(), &self.file(*i).file, diags);
+        }
+    }
+
+    fn lang_model(&self, lang: &str) -> LangModel {
+        LangModel {
+            compare: self.compare_table(lang),
+            timeline: self.timeline(lang),
+            taxonomies: self.taxonomies(lang),
+        }
+    }
+
+    fn compare_table(&self, lang: &str) -> CompareTable {
+        let regions: Vec<usize> = self
+            .section_pages(lang, REGIONS)
+            .into_iter()
+            .filter(|&i| {
+                self.file(i)
+                    .front
+                    .region
+                    .as_ref()
+                    .is_some_and(|r| !r.compare.is_empty())
+            })
+            .collect();
+        let cells = self
+            .data
+            .dimensions
+            .iter()
+            .map(|d| {
+                regions
+                    .iter()
+                    .map(|&r| {
+                        let v = self.file(r).front.region.as_ref()?.compare.get(&d.id)?;
+                        Some(Cell {
+                            value: normalize_cell(d.kind, &v.value).ok()?,
+                            source: v.source.clone(),
+                            note: v.note.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        CompareTable { regions, cells }
+    }
+
+    fn timeline(&self, lang: &str) -> Vec<TimelineEvent> {
+        let mut v = Vec::new();
+        for i in 0..self.pages.len() {
+            if self.pages[i].lang != lang {
+                continue;
+            }
+            let f = self.file(i);
+            let events = f.front.region.as_ref().map(|r| &r.events).or(f
+                .front
+                .drug
+                .as_ref()
+                .map(|d| &d.events));
+            for e in events.into_iter().flatten() {
+                v.push(TimelineEvent {
+                    date: e.date,
+                    kind: e.kind,
+                    title: e.title.clone(),
+                    source: e.source.clone(),
+                    page: i,
+                });
+            }
+        }
+        v.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| self.pages[a.page].key.cmp(&self.pages[b.page].key))
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        v
+    }
+
+    fn taxonomies(&self, lang: &str) -> Vec<Taxonomy> {
+        let mut out = Vec::new();
+        let mut add = |id: &'static str, terms_of: &dyn Fn(&SourcePage) -> Vec<String>| {
+            let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+            for i in 0..self.pages.len() {
+                if self.pages[i].lang != lang || self.file(i).kind != Kind::Page {
+                    continue;
+                }
+                for t in terms_of(self.file(i)) {
+                    let slug = slugify(&t);
+                    let e = terms.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
+                    if !e.1.contains(&i) {
+                        e.1.push(i);
+                    }
+                }
+            }
+            if !terms.is_empty() {
+                let mut terms: Vec<Term> = terms
+                    .into_iter()
+                    .map(|(slug, (name, mut pages))| {
+                        pages.sort_by(|&a, &b| {
+                            self.file(a).front.title.cmp(&self.file(b).front.title)
+                        });
+                        Term { name, slug, pages }
+                    })
+                    .collect();
+                terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name)));
+                out.push(Taxonomy { id, terms });
+            }
+        };
+        add("indications", &|f| {
+            f.front
+                .drug
+                .as_ref()
+                .map(|d| d.indications.clone())
+                .unwrap_or_default()
+        });
+        add("cell-sources", &|f| {
+            f.front
+                .drug
+                .as_ref()
+                .and_then(|d| d.tissue_source.clone())
+                .into_iter()
+                .collect()
+        });
+        add("status", &|f| {
+            f.front
+                .drug
+                .as_ref()
+                .map(|d| vec![d.status.key().to_string()])
+                .unwrap_or_default()
+        });
+        add("tags", &|f| f.front.tags.clone());
+        out
+    }
+
+    fn warn_unused_sources(&mut self) {
+        let used: HashSet<&str> = self
+            .pages
+            .iter()
+            .flat_map(|p| p.sources.iter().map(String::as_str))
+            .collect();
+        let mut w = Vec::new();
+        for s in &self.data.sources {
+            if !used.contains(s.id.as_str()) {
+                w.push(
+                    Diagnostic::warning(format!("source `{}` is not cited by any page", s.id))
+                        .in_file(crate::data::SOURCES_FILE)
+                        .at_pos(crate::diagnostics::locate(
+                            &std::fs::read_to_string(
+                                self.paths.root.join(crate::data::SOURCES_FILE),
+                            )
+                            .unwrap_or_default(),
+                            "id",
+                            &format!("\"{}\"", s.id),
+                        ))
+                        .hint(format!("cite it with [@{}] in a page, or remove it", s.id)),
+                );
+            }
+        }
+        self.warnings.extend(w);
+    }
+}
+
+fn type_name(t: DimensionType) -> &'static str {
+    match t {
+        DimensionType::YesNoPartial => "yes_no_partial (\"yes\", \"no\" or \"partial\")",
+        DimensionType::Date => "date (\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")",
+        DimensionType::Number => "number",
+        DimensionType::Text => "text (a string)",
+    }
+}
+
+/// Checks a comparison value against its dimension's type and normalises it.
+pub fn normalize_cell(t: DimensionType, v: &CellValue) -> Result<String, String> {
+    match (t, v) {
+        (DimensionType::YesNoPartial, CellValue::Bool(b)) => {
+            Ok(if *b { "yes" } else { "no" }.into())
+        }
+        (DimensionType::YesNoPartial, CellValue::Text(s))
+            if ["yes", "no", "partial"].contains(&s.as_str()) =>
+        {
+            Ok(s.clone())
+        }
+        (DimensionType::YesNoPartial, _) => Err(format!(
+            "{} is not one of \"yes\", \"no\", \"partial\"",
+            show(v)
+        )),
+        (DimensionType::Date, CellValue::Text(s)) => s
+            .parse::<PartialDate>()
+            .map(|d| d.to_string())
+            .map_err(|e| e.to_string()),
+        (DimensionType::Date, CellValue::Number(n)) if n.fract() == 0.0 => format!("{n}")
+            .parse::<PartialDate>()
+            .map(|d| d.to_string())
+            .map_err(|e| e.to_string()),
+        (DimensionType::Date, _) => Err(format!(
+            "{} is not a date (write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")",
+            show(v)
+        )),
+        (DimensionType::Number, CellValue::Number(n)) => Ok(if n.fract() == 0.0 {
+            format!("{}", *n as i64)
+        } else {
+            n.to_string()
+        }),
+        (DimensionType::Number, _) => Err(format!("{} is not a number", show(v))),
+        (DimensionType::Text, CellValue::Text(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        (DimensionType::Text, _) => Err(format!("{} is not a non-empty text", show(v))),
+    }
+}
+
+fn show(v: &CellValue) -> String {
+    match v {
+        CellValue::Number(n) => n.to_string(),
+        CellValue::Text(s) => format!("{s:?}"),
+        CellValue::Bool(b) => b.to_string(),
+    }
+}
+
+/// Checks an alias and returns its output path under the base path: `old/` or `old.html`.
+pub fn normalize_alias(alias: &str) -> Result<String, &'static str> {
+    let a = alias.trim();
+    if a.contains("://") || a.starts_with("//") {
+        return Err("must be a path inside the site, not a URL");
+    }
+    if a.contains('\\') || a.contains('\0') || a.contains('?') || a.contains('#') {
+        return Err("contains a character that cannot be in a path");
+    }
+    let a = a.trim_start_matches('/');
+    if a.is_empty() {
+        return Err("is empty or the site root");
+    }
+    if a.split('/').any(|s| s == ".." || s == ".") {
+        return Err("contains . or .. and would write outside the output");
+    }
+    if a.split('/').filter(|s| !s.is_empty()).count() != a.trim_end_matches('/').split('/').count()
+    {
+        return Err("contains an empty path segment (//)");
+    }
+    if a.ends_with(".html") || a.ends_with('/') {
+        Ok(a.to_string())
+    } else {
+        Ok(format!("{a}/"))
+    }
+}
+
+struct Resolver<'a> {
+    site: &'a Site,
+    lang: &'a str,
+    dir: &'a str,
+    assets: &'a HashSet<&'a str>,
+    base: &'a str,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, path: &str) -> Result<(String, String), String> {
+        let Some(stem_path) = path.strip_suffix(".md") else {
+            return Err("the target must be a Markdown file path ending in .md".into());
+        };
+        // An explicit language suffix (`beijing.en.md`) picks that language.
+        let (key, lang) = match stem_path.rsplit_once('.') {
+            Some((k, l)) if self.site.config.language(l).is_some() => (k, l),
+            _ => (stem_path, self.lang),
+        };
+        let key = key.trim_start_matches('/');
+        match self.site.page(lang, key) {
+            Some(i) => Ok((key.to_string(), self.site.url(i))),
+            None => Err(format!(
+                "there is no content/{key}.{lang}.md (nor a translation of it)"
+            )),
+        }
+    }
+
+    fn asset(&self, rel: &str) -> Option<String> {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in rel.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        let joined = parts.join("/");
+        self.assets
+            .contains(joined.as_str())
+            .then(|| format!("{}{joined}", self.base))
+    }
+
+    fn source_exists(&self, id: &str) -> bool {
+        self.site.data.source(id).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_confined() {
+        assert_eq!(normalize_alias("/old/page").unwrap(), "old/page/");
+        assert_eq!(normalize_alias("zh/x.html").unwrap(), "zh/x.html");
+        for bad in [
+            "../x",
+            "a/../../b",
+            "https://e.org/x",
+            "",
+            "/",
+            "a//b",
+            "a\\b",
+        ] {
+            assert!(normalize_alias(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cells_are_typed() {
+        use DimensionType::*;
+        assert_eq!(
+            normalize_cell(YesNoPartial, &CellValue::Text("partial".into())).unwrap(),
+            "partial"
+        );
+        assert!(normalize_cell(YesNoPartial, &CellValue::Text("maybe".into())).is_err());
+        assert_eq!(
+            normalize_cell(Date, &CellValue::Number(2024.0)).unwrap(),
+            "2024"
+        );
+        assert!(normalize_cell(Date, &CellValue::Text("2024-13".into())).is_err());
+        assert_eq!(
+            normalize_cell(Number, &CellValue::Number(12.0)).unwrap(),
+            "12"
+        );
+        assert!(normalize_cell(Number, &CellValue::Text("12".into())).is_err());
+    }
+}
