@@ -128,6 +128,9 @@ pub struct Content {
     pub assets: Vec<Asset>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Keys (`regions/beijing`) of well-named files that failed to parse: links to them are
+    /// not reported again as broken.
+    pub broken_keys: std::collections::HashSet<String>,
 }
 
 /// True for editor swap, backup and hidden files that must never be read as content.
@@ -214,14 +217,17 @@ pub fn load(root: &Path, config: &Config) -> Content {
             });
         }
     }
-    let results: Vec<Result<SourcePage, Vec<Diagnostic>>> = md_files
+    let results: Vec<Result<SourcePage, (Option<String>, Vec<Diagnostic>)>> = md_files
         .par_iter()
         .map(|p| read_page(root, &content_dir, p, config))
         .collect();
     for r in results {
         match r {
             Ok(p) => out.pages.push(p),
-            Err(d) => out.diagnostics.extend(d),
+            Err((key, d)) => {
+                out.broken_keys.extend(key);
+                out.diagnostics.extend(d);
+            }
         }
     }
     out
@@ -236,8 +242,27 @@ fn read_page(
     content_dir: &Path,
     path: &Path,
     config: &Config,
-) -> Result<SourcePage, Vec<Diagnostic>> {
+) -> Result<SourcePage, (Option<String>, Vec<Diagnostic>)> {
     let file = rel(root, path);
+    let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
+    let (section, stem, lang, kind) =
+        name_parts(rel_path, config).map_err(|d| (None, vec![d.in_file(&file)]))?;
+    let key = if section.is_empty() {
+        stem.clone()
+    } else {
+        format!("{section}/{stem}")
+    };
+    read_named(path, file, section, stem, lang, kind).map_err(|d| (Some(key), d))
+}
+
+fn read_named(
+    path: &Path,
+    file: PathBuf,
+    section: String,
+    stem: String,
+    lang: String,
+    kind: Kind,
+) -> Result<SourcePage, Vec<Diagnostic>> {
     let bytes = std::fs::read(path).map_err(|e| {
         vec![
             Diagnostic::error(format!("cannot read the file: {e}"))
@@ -260,9 +285,6 @@ fn read_page(
                 );
             }
         };
-    let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
-    let (section, stem, lang, kind) =
-        name_parts(rel_path, config).map_err(|d| vec![d.in_file(&file)])?;
     parse_page(&text, file, section, stem, lang, kind)
 }
 

@@ -157,6 +157,8 @@ pub struct Site {
     pub langs: BTreeMap<String, LangModel>,
     /// Redirects: (alias path under the base path, target page index).
     pub aliases: Vec<(String, usize)>,
+    /// Keys of files that failed to parse (links to them are not reported twice).
+    broken_keys: HashSet<String>,
     /// Warnings found while building.
     pub warnings: Vec<Diagnostic>,
     index: HashMap<(String, String), usize>,
@@ -188,10 +190,12 @@ impl Site {
             assets: content.assets,
             langs: BTreeMap::new(),
             aliases: Vec::new(),
+            broken_keys: content.broken_keys,
             warnings: Vec::new(),
             index: HashMap::new(),
         };
         site.check_sections(&mut diags);
+        site.add_missing_indexes(&mut diags);
         site.make_pages(&mut diags);
         site.render_markdown(&mut diags);
         site.check_anchors(&mut diags);
@@ -327,6 +331,60 @@ impl Site {
                 ),
                 _ => {}
             }
+        }
+    }
+
+    /// Every site needs a home page; a section with pages but no `_index` file gets a plain
+    /// one so that no link leads nowhere.
+    fn add_missing_indexes(&mut self, diags: &mut Diagnostics) {
+        if !self.files.iter().any(|f| f.kind == Kind::Home) {
+            diags.push(
+                Diagnostic::error("the site has no home page")
+                    .in_file("content")
+                    .hint(format!(
+                        "create content/_index.{}.md with at least a title in its front matter",
+                        self.config.default_language
+                    )),
+            );
+        }
+        let with_index: HashSet<String> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Section)
+            .map(|f| f.section.clone())
+            .collect();
+        let mut missing: Vec<(String, String)> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Page && !with_index.contains(&f.section))
+            .map(|f| (f.section.clone(), f.lang.clone()))
+            .collect();
+        missing.sort();
+        missing.dedup_by(|a, b| a.0 == b.0);
+        for (section, lang) in missing {
+            let file = PathBuf::from(format!("content/{section}/_index.{lang}.md"));
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "section {section}/ has no _index file; its list page is titled {section:?}"
+                ))
+                .in_file(&file)
+                .hint("create the file with a title (and an introduction) in each language"),
+            );
+            self.files.push(SourcePage {
+                file,
+                lang,
+                kind: Kind::Section,
+                section: section.clone(),
+                stem: "_index".into(),
+                front: crate::content::FrontMatter {
+                    title: section,
+                    ..Default::default()
+                },
+                body: String::new(),
+                body_line: 1,
+                front_text: String::new(),
+                front_line: 1,
+            });
         }
     }
 
@@ -469,9 +527,11 @@ impl Site {
 
     fn check_schemas(&self, diags: &mut Diagnostics) {
         let region_exists = |slug: &str| {
-            self.files
-                .iter()
-                .any(|f| f.kind == Kind::Page && f.section == REGIONS && f.stem == slug)
+            self.broken_keys.contains(&format!("{REGIONS}/{slug}"))
+                || self
+                    .files
+                    .iter()
+                    .any(|f| f.kind == Kind::Page && f.section == REGIONS && f.stem == slug)
         };
         let regions_list = || {
             let mut v: Vec<&str> = self
@@ -1010,6 +1070,8 @@ impl LinkResolver for Resolver<'_> {
         let key = key.trim_start_matches('/');
         match self.site.page(lang, key) {
             Some(i) => Ok((key.to_string(), self.site.url(i))),
+            // The target has errors of its own, reported already.
+            None if self.site.broken_keys.contains(key) => Ok((key.to_string(), "#".into())),
             None => Err(format!(
                 "there is no content/{key}.{lang}.md (nor a translation of it)"
             )),
