@@ -381,76 +381,81 @@ struct LinkRef {
     url: String,
 }
 
-/// Renders the whole site into the staging folder.
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    out: &Staging,
-) -> Result<RenderStats, Vec<Diagnostic>> {
-    let root = &site.paths.root;
-    let tdir = theme.dir.join("templates");
-    let r = Renderer::new(site, theme);
+/// One file of the output. [`jobs`] lists them all; [`Renderer::render`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// A content page (home, section or page) by page index, fallbacks included.
+    Page(usize),
+    /// `/<lang>/compare/`.
+    Compare(String),
+    /// `/<lang>/compare/table.csv`.
+    CompareCsv(String),
+    /// `/<lang>/compare/table.json`.
+    CompareJson(String),
+    /// `/<lang>/timeline/`.
+    Timeline(String),
+    /// `/<lang>/sources/`.
+    Sources(String),
+    /// `/<lang>/<taxonomy>/` by taxonomy index.
+    Taxonomy(String, usize),
+    /// `/<lang>/<taxonomy>/<term>/` by taxonomy and term index.
+    Term(String, usize, usize),
+    /// `/<lang>/atom.xml`: the timeline as an Atom feed.
+    Feed(String),
+    /// `/index.html`: the language chooser.
+    Root,
+    /// `/404.html`.
+    NotFound,
+    /// A redirect page, by index into [`Site::aliases`].
+    Alias(usize),
+    /// `/sitemap.xml`.
+    Sitemap,
+    /// `/robots.txt`.
+    Robots,
+}
+
+impl Job {
+    /// The language of an HTML page of one language (counted in the build summary).
+    pub fn lang<'s>(&'s self, site: &'s Site) -> Option<&'s str> {
+        match self {
+            Job::Page(i) => Some(&site.pages[*i].lang),
+            Job::Compare(l)
+            | Job::Timeline(l)
+            | Job::Sources(l)
+            | Job::Taxonomy(l, _)
+            | Job::Term(l, _, _) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// Every output of the site, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for lang in site.config.language_codes() {
-        jobs.push(Job::Compare(lang.to_string()));
-        jobs.push(Job::Timeline(lang.to_string()));
-        jobs.push(Job::Sources(lang.to_string()));
+        let l = lang.to_string();
+        jobs.extend([
+            Job::Compare(l.clone()),
+            Job::CompareCsv(l.clone()),
+            Job::CompareJson(l.clone()),
+            Job::Timeline(l.clone()),
+            Job::Sources(l.clone()),
+            Job::Feed(l.clone()),
+        ]);
         for (ti, t) in site.langs[lang].taxonomies.iter().enumerate() {
-            jobs.push(Job::Taxonomy(lang.to_string(), ti));
-            for term in 0..t.terms.len() {
-                jobs.push(Job::Term(lang.to_string(), ti, term));
-            }
+            jobs.push(Job::Taxonomy(l.clone(), ti));
+            jobs.extend((0..t.terms.len()).map(|term| Job::Term(l.clone(), ti, term)));
         }
     }
-    jobs.push(Job::Root);
-    jobs.push(Job::NotFound);
-    let results: Vec<Result<(Option<String>, usize), Vec<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (path, html, lang) = r
-                .render_job(job)
-                .map_err(|e| tera_diagnostics(&e, &tdir, root))?;
-            out.write(&path, html.as_bytes())
-                .map_err(|e| vec![write_error(&path, e)])?;
-            Ok((lang, 1))
-        })
-        .collect();
-    let mut stats = RenderStats::default();
-    let mut errs = Vec::new();
-    for res in results {
-        match res {
-            Ok((Some(lang), n)) => *stats.pages.entry(lang).or_default() += n,
-            Ok((None, n)) => stats.other_files += n,
-            Err(d) => errs.extend(d),
-        }
-    }
-    // Data files and redirects.
-    for lang in site.config.language_codes() {
-        let (csv, json) = r.compare_data(lang);
-        for (name, bytes) in [("table.csv", csv), ("table.json", json)] {
-            let p = format!("{lang}/compare/{name}");
-            match out.write(&p, &bytes) {
-                Ok(()) => stats.other_files += 1,
-                Err(e) => errs.push(write_error(&p, e)),
-            }
-        }
-    }
-    for (alias, target) in &site.aliases {
-        let path = if alias.ends_with(".html") {
-            alias.clone()
-        } else {
-            format!("{alias}index.html")
-        };
-        let html = redirect_html(
-            &site.url(*target),
-            &permalink(site, &site.pages[*target].path),
-        );
-        match out.write(&path, html.as_bytes()) {
-            Ok(()) => stats.other_files += 1,
-            Err(e) => errs.push(write_error(&path, e)),
-        }
-    }
-    // Static files: theme first, then content assets.
+    jobs.extend([Job::Root, Job::NotFound, Job::Sitemap, Job::Robots]);
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    jobs
+}
+
+/// Static files to copy: (path in the output, file on disk). Theme files first, then files
+/// that sit next to the content; a content file wins over a theme file of the same name.
+pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, PathBuf)> {
+    let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
     let sdir = theme.dir.join("static");
     for e in walkdir::WalkDir::new(&sdir)
         .sort_by_file_name()
@@ -466,16 +471,54 @@ pub fn render_site(
                 .unwrap_or(e.path())
                 .to_string_lossy()
                 .replace('\\', "/");
-            match out.copy(&rel, e.path()) {
-                Ok(()) => stats.static_files += 1,
-                Err(err) => errs.push(write_error(&rel, err)),
-            }
+            out.insert(rel, e.path().to_path_buf());
         }
     }
     for a in &site.assets {
-        match out.copy(&a.rel, &a.source) {
+        out.insert(a.rel.clone(), a.source.clone());
+    }
+    out.into_iter().collect()
+}
+
+/// A rendered output file.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Path in the output (`zh/regions/beijing/index.html`).
+    pub path: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Renders the whole site into the staging folder, in parallel.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    out: &Staging,
+) -> Result<RenderStats, Vec<Diagnostic>> {
+    let r = Renderer::new(site, theme);
+    let jobs = jobs(site);
+    let results: Vec<Result<Option<String>, Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let w = r.render(job)?;
+            out.write(&w.path, &w.bytes)
+                .map_err(|e| vec![write_error(&w.path, e)])?;
+            Ok(job.lang(site).map(str::to_string))
+        })
+        .collect();
+    let mut stats = RenderStats::default();
+    let mut errs = Vec::new();
+    for res in results {
+        match res {
+            Ok(Some(lang)) => *stats.pages.entry(lang).or_default() += 1,
+            Ok(None) => stats.other_files += 1,
+            Err(d) => errs.extend(d),
+        }
+    }
+    for (rel, src) in static_files(site, theme) {
+        match out.copy(&rel, &src) {
             Ok(()) => stats.static_files += 1,
-            Err(err) => errs.push(write_error(&a.rel, err)),
+            Err(err) => errs.push(write_error(&rel, err)),
         }
     }
     if errs.is_empty() {
@@ -499,29 +542,28 @@ fn permalink(site: &Site, path: &str) -> String {
     )
 }
 
+/// An Atom id must be an absolute IRI: the permalink, or a URN when `base_url` has no host.
+fn atom_id(site: &Site, path: &str) -> String {
+    if site.config.origin().is_empty() {
+        format!("urn:atlas:{}{path}", site.config.base_path())
+    } else {
+        permalink(site, path)
+    }
+}
+
 fn redirect_html(url: &str, canonical: &str) -> String {
     let u = crate::markdown::escape_html(url);
     let c = crate::markdown::escape_html(canonical);
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirect</title>\
 <link rel=\"canonical\" href=\"{c}\"><meta name=\"robots\" content=\"noindex\">\
 <meta http-equiv=\"refresh\" content=\"0; url={u}\"></head>\
 <body><p><a href=\"{u}\">{u}</a></p></body></html>\n"
     )
 }
 
-enum Job {
-    Page(usize),
-    Compare(String),
-    Timeline(String),
-    Sources(String),
-    Taxonomy(String, usize),
-    Term(String, usize, usize),
-    Root,
-    NotFound,
-}
-
-struct Renderer<'a> {
+/// Renders outputs of one site; shared values are prepared once.
+pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     /// Per language: the shared context values.
@@ -531,7 +573,8 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    /// Prepares the values every page shares.
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
         let refs: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| Value::from_serializable(&page_ref(site, theme, i)))
@@ -624,7 +667,227 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    fn render_job(&self, job: &Job) -> Result<(String, String, Option<String>), tera::Error> {
+    /// Renders one output.
+    pub fn render(&self, job: &Job) -> Result<Written, Vec<Diagnostic>> {
+        let site = self.site;
+        let (path, bytes) = match job {
+            Job::CompareCsv(lang) => (
+                format!("{lang}/compare/table.csv"),
+                self.compare_data(lang).0,
+            ),
+            Job::CompareJson(lang) => (
+                format!("{lang}/compare/table.json"),
+                self.compare_data(lang).1,
+            ),
+            Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
+            Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
+            Job::Robots => (
+                "robots.txt".into(),
+                format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    permalink(site, "sitemap.xml")
+                )
+                .into_bytes(),
+            ),
+            Job::Alias(a) => {
+                let (alias, target) = &site.aliases[*a];
+                let path = if alias.ends_with(".html") {
+                    alias.clone()
+                } else {
+                    format!("{alias}index.html")
+                };
+                (
+                    path,
+                    redirect_html(
+                        &site.url(*target),
+                        &permalink(site, &site.pages[*target].path),
+                    )
+                    .into_bytes(),
+                )
+            }
+            _ => {
+                let tdir = self.theme.dir.join("templates");
+                let (path, html) = self
+                    .render_html(job)
+                    .map_err(|e| tera_diagnostics(&e, &tdir, &site.paths.root))?;
+                (path, html.into_bytes())
+            }
+        };
+        Ok(Written { path, bytes })
+    }
+
+    /// The date a page's facts were last reviewed (or its date), for sitemaps and feeds.
+    fn lastmod(&self, page: usize) -> Option<crate::date::PartialDate> {
+        let f = self.site.file(page);
+        f.front.updated.or(f.front.date)
+    }
+
+    /// The latest review date of the pages of one language (None: no page has a date).
+    fn latest(&self, lang: Option<&str>) -> Option<crate::date::PartialDate> {
+        (0..self.site.pages.len())
+            .filter(|&i| lang.is_none_or(|l| self.site.pages[i].lang == l))
+            .filter_map(|i| self.lastmod(i))
+            .max()
+    }
+
+    fn sitemap(&self) -> String {
+        use std::fmt::Write;
+        let site = self.site;
+        let esc = crate::markdown::escape_html;
+        let mut entries: Vec<(
+            String,
+            Option<crate::date::PartialDate>,
+            Vec<(String, String)>,
+        )> = Vec::new();
+        let tag = |l: &str| {
+            site.config
+                .language(l)
+                .map(|x| x.tag.clone())
+                .unwrap_or_default()
+        };
+        for i in 0..site.pages.len() {
+            if site.pages[i].fallback {
+                continue;
+            }
+            let alts = site
+                .translations(i)
+                .into_iter()
+                .filter(|&t| !site.pages[t].fallback)
+                .map(|t| {
+                    (
+                        tag(&site.pages[t].lang),
+                        permalink(site, &site.pages[t].path),
+                    )
+                })
+                .collect();
+            entries.push((permalink(site, &site.pages[i].path), self.lastmod(i), alts));
+        }
+        let mut generated = vec![
+            "compare/".to_string(),
+            "timeline/".into(),
+            "sources/".into(),
+        ];
+        for t in site
+            .langs
+            .values()
+            .next()
+            .map(|m| &m.taxonomies)
+            .into_iter()
+            .flatten()
+        {
+            generated.push(format!("{}/", t.id));
+        }
+        for g in &generated {
+            for l in site.config.language_codes() {
+                let alts = site
+                    .config
+                    .language_codes()
+                    .iter()
+                    .map(|o| (tag(o), permalink(site, &format!("{o}/{g}"))))
+                    .collect();
+                entries.push((
+                    permalink(site, &format!("{l}/{g}")),
+                    self.latest(Some(l)),
+                    alts,
+                ));
+            }
+        }
+        let mut x = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for (loc, lastmod, alts) in entries {
+            let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", esc(&loc));
+            if let Some(d) = lastmod.or(self.latest(None)) {
+                let _ = writeln!(x, "    <lastmod>{}</lastmod>", d.first_day());
+            }
+            if alts.len() > 1 {
+                for (t, href) in alts {
+                    let _ = writeln!(
+                        x,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        esc(&t),
+                        esc(&href)
+                    );
+                }
+            }
+            x.push_str("  </url>\n");
+        }
+        x.push_str("</urlset>\n");
+        x
+    }
+
+    fn feed(&self, lang: &str) -> String {
+        use atom_syndication::{Entry, Feed, FixedDateTime, Link, Text};
+        let site = self.site;
+        let day = |d: crate::date::PartialDate| -> FixedDateTime {
+            let nd = d.first_day();
+            let dt = nd.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            dt.fixed_offset()
+        };
+        let events = &site.langs[lang].timeline;
+        let title = site
+            .config
+            .language(lang)
+            .map(|l| l.title.clone())
+            .unwrap_or_default();
+        let mut feed = Feed::default();
+        feed.set_title(Text::plain(format!(
+            "{title} · {}",
+            self.t(lang, "timeline")
+        )));
+        feed.set_id(atom_id(site, &format!("{lang}/timeline/")));
+        feed.set_lang(site.config.language(lang).map(|l| l.tag.clone()));
+        feed.set_updated(
+            events
+                .first()
+                .map(|e| day(e.date))
+                .unwrap_or_else(|| day("1970".parse().expect("valid"))),
+        );
+        let mut self_link = Link::default();
+        self_link.set_href(permalink(site, &format!("{lang}/atom.xml")));
+        self_link.set_rel("self");
+        let mut alt = Link::default();
+        alt.set_href(permalink(site, &format!("{lang}/timeline/")));
+        feed.set_links(vec![self_link, alt]);
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let entries: Vec<Entry> = events
+            .iter()
+            .map(|e| {
+                let page_link = permalink(site, &site.pages[e.page].path);
+                let base_id = format!(
+                    "{}#event-{}",
+                    atom_id(site, &site.pages[e.page].path),
+                    e.date
+                );
+                let n = seen.entry(base_id.clone()).or_default();
+                *n += 1;
+                let id = if *n == 1 {
+                    base_id
+                } else {
+                    format!("{base_id}-{n}")
+                };
+                let mut entry = Entry::default();
+                entry.set_title(Text::plain(format!(
+                    "{} · {}: {}",
+                    e.date.human(lang),
+                    site.file(e.page).front.title,
+                    e.title
+                )));
+                entry.set_id(id);
+                entry.set_updated(day(e.date));
+                let mut l = Link::default();
+                l.set_href(page_link);
+                entry.set_links(vec![l]);
+                entry
+            })
+            .collect();
+        feed.set_entries(entries);
+        let mut out = feed.to_string();
+        out.push('\n');
+        out
+    }
+
+    fn render_html(&self, job: &Job) -> Result<(String, String), tera::Error> {
         let site = self.site;
         let base = site.config.base_path();
         match job {
@@ -689,7 +952,7 @@ impl<'a> Renderer<'a> {
                 }
                 c.insert("page", &self.page_value(*i));
                 let html = self.theme.tera.render(&template, &c)?;
-                Ok((format!("{}index.html", p.path), html, Some(p.lang.clone())))
+                Ok((format!("{}index.html", p.path), html))
             }
             Job::Compare(lang) => {
                 let mut c = self.ctx(
@@ -702,11 +965,7 @@ impl<'a> Renderer<'a> {
                 c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
                 c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
                 let html = self.theme.tera.render("compare.html", &c)?;
-                Ok((
-                    format!("{lang}/compare/index.html"),
-                    html,
-                    Some(lang.clone()),
-                ))
+                Ok((format!("{lang}/compare/index.html"), html))
             }
             Job::Timeline(lang) => {
                 let mut c = self.ctx(
@@ -730,11 +989,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 c.insert("events", &events);
                 let html = self.theme.tera.render("timeline.html", &c)?;
-                Ok((
-                    format!("{lang}/timeline/index.html"),
-                    html,
-                    Some(lang.clone()),
-                ))
+                Ok((format!("{lang}/timeline/index.html"), html))
             }
             Job::Sources(lang) => {
                 let mut c = self.ctx(
@@ -763,11 +1018,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 c.insert("sources", &list);
                 let html = self.theme.tera.render("sources.html", &c)?;
-                Ok((
-                    format!("{lang}/sources/index.html"),
-                    html,
-                    Some(lang.clone()),
-                ))
+                Ok((format!("{lang}/sources/index.html"), html))
             }
             Job::Taxonomy(lang, ti) => {
                 let t = &site.langs[lang].taxonomies[*ti];
@@ -782,7 +1033,7 @@ impl<'a> Renderer<'a> {
                 let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
                 c.insert("terms", &terms);
                 let html = self.theme.tera.render("taxonomy.html", &c)?;
-                Ok((format!("{path}index.html"), html, Some(lang.clone())))
+                Ok((format!("{path}index.html"), html))
             }
             Job::Term(lang, ti, term) => {
                 let t = &site.langs[lang].taxonomies[*ti];
@@ -801,7 +1052,7 @@ impl<'a> Renderer<'a> {
                 let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
                 c.insert_value("pages", Value::from(pages));
                 let html = self.theme.tera.render("term.html", &c)?;
-                Ok((format!("{path}index.html"), html, Some(lang.clone())))
+                Ok((format!("{path}index.html"), html))
             }
             Job::Root => {
                 let lang = site.config.default_language.as_str();
@@ -814,7 +1065,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 c.insert("choices", &choices);
                 let html = self.theme.tera.render("root.html", &c)?;
-                Ok(("index.html".into(), html, None))
+                Ok(("index.html".into(), html))
             }
             Job::NotFound => {
                 let lang = site.config.default_language.as_str();
@@ -827,8 +1078,11 @@ impl<'a> Renderer<'a> {
                     .collect();
                 c.insert("choices", &choices);
                 let html = self.theme.tera.render("404.html", &c)?;
-                Ok(("404.html".into(), html, None))
+                Ok(("404.html".into(), html))
             }
+            other => Err(tera::Error::message(format!(
+                "{other:?} is not an HTML page"
+            ))),
         }
     }
 
