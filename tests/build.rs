@@ -43,7 +43,7 @@ fn hreflang_and_lang_attributes() {
     assert!(s.build(&[]).ok());
     let doc = s.html("public/zh/regions/beijing/index.html");
     assert_eq!(attr(&doc, "html", "lang"), vec!["zh-Hans"]);
-    let alts: Vec<(String, String)> = select(&doc, "link[rel=alternate]")
+    let alts: Vec<(String, String)> = select(&doc, "link[rel=alternate][hreflang]")
         .iter()
         .map(|e| {
             (
@@ -109,7 +109,7 @@ fn untranslated_page_gets_notice_noindex_and_warning() {
     assert_eq!(attr(&doc, "article", "lang"), vec!["zh-Hans"]);
     // hreflang lists only real translations.
     assert_eq!(
-        attr(&doc, "link[rel=alternate]", "hreflang"),
+        attr(&doc, "link[rel=alternate][hreflang]", "hreflang"),
         vec!["zh-Hans", "x-default"]
     );
     // Translated pages do not get the notice.
