@@ -78,6 +78,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "sources.html",
     "taxonomy.html",
     "term.html",
+    "search.html",
 ];
 
 impl Theme {
@@ -412,6 +413,10 @@ pub enum Job {
     Sitemap,
     /// `/robots.txt`.
     Robots,
+    /// `/<lang>/search-index.json`: the search index (see [`crate::search`]).
+    SearchIndex(String),
+    /// `/<lang>/search/`: the search page (a list of every page without JavaScript).
+    SearchPage(String),
 }
 
 impl Job {
@@ -423,7 +428,8 @@ impl Job {
             | Job::Timeline(l)
             | Job::Sources(l)
             | Job::Taxonomy(l, _)
-            | Job::Term(l, _, _) => Some(l),
+            | Job::Term(l, _, _)
+            | Job::SearchPage(l) => Some(l),
             _ => None,
         }
     }
@@ -441,6 +447,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             Job::Timeline(l.clone()),
             Job::Sources(l.clone()),
             Job::Feed(l.clone()),
+            Job::SearchIndex(l.clone()),
+            Job::SearchPage(l.clone()),
         ]);
         for (ti, t) in site.langs[lang].taxonomies.iter().enumerate() {
             jobs.push(Job::Taxonomy(l.clone(), ti));
@@ -680,6 +688,10 @@ impl<'a> Renderer<'a> {
                 self.compare_data(lang).1,
             ),
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
+            Job::SearchIndex(lang) => (
+                format!("{lang}/search-index.json"),
+                crate::search::index_json(site, lang),
+            ),
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (
                 "robots.txt".into(),
@@ -1052,6 +1064,35 @@ impl<'a> Renderer<'a> {
                 let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
                 c.insert_value("pages", Value::from(pages));
                 let html = self.theme.tera.render("term.html", &c)?;
+                Ok((format!("{path}index.html"), html))
+            }
+            Job::SearchPage(lang) => {
+                let path = format!("{lang}/search/");
+                let mut c = self.ctx(lang, &path, self.generated_translations("search/"));
+                c.insert("title", &self.t(lang, "search"));
+                c.insert(
+                    "search_index_url",
+                    &format!("{base}{lang}/search-index.json"),
+                );
+                // Without JavaScript the page lists every page, section by section.
+                let groups: Vec<Value> = site
+                    .sections()
+                    .iter()
+                    .filter_map(|s| site.page(lang, &format!("{s}/_index")))
+                    .map(|j| {
+                        let pages: Vec<Value> = site
+                            .section_pages(lang, &site.file(j).section)
+                            .into_iter()
+                            .map(|k| self.refs[k].clone())
+                            .collect();
+                        let mut g = tera::Map::new();
+                        g.insert("section".into(), self.refs[j].clone());
+                        g.insert("pages".into(), Value::from(pages));
+                        Value::from(g)
+                    })
+                    .collect();
+                c.insert_value("groups", Value::from(groups));
+                let html = self.theme.tera.render("search.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
             Job::Root => {
