@@ -662,8 +662,12 @@
     }
 
     input.addEventListener('input', run);
-    input.addEventListener('focus', function () { if (input.value.trim()) run(); });
+    input.addEventListener('focus', function (e) {
+      /* Coming back to the box from outside reopens the results; Escape from a result does not. */
+      if (input.value.trim() && !(e.relatedTarget && box.contains(e.relatedTarget))) run();
+    });
     box.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' && panel.hidden && input.value.trim()) run();
       var links = Array.prototype.slice.call(list.querySelectorAll('a'));
       var at = links.indexOf(document.activeElement);
       if (e.key === 'ArrowDown' && links.length) {
