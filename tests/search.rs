@@ -209,9 +209,12 @@ fn names_aliases_and_the_other_languages_titles_are_indexed() {
     assert!(en.grams["深圳"].contains(&sz_en));
     // The Chinese name of a drug in the English index.
     let aimi_en = doc(en, "/en/drugs/aimimaituosai/");
-    assert!(
-        weight(en, "艾米迈托赛注射液", aimi_en) >= W_NAMES || en.grams["艾米"].contains(&aimi_en)
-    );
+    assert!(en.docs[aimi_en].names.contains("艾米迈托赛注射液"));
+    let chars: Vec<char> = "艾米迈托赛注射液".chars().collect();
+    for pair in chars.windows(2) {
+        let g: String = pair.iter().collect();
+        assert!(en.grams[&g].contains(&aimi_en), "{g}");
+    }
     // Ryoncil's English title is a name of the Chinese page; the title itself is not repeated.
     let ry = doc(zh, "/zh/drugs/ryoncil/");
     assert!(zh.docs[ry].names.contains("Ryoncil (remestemcel-L)"));
@@ -312,7 +315,7 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
             }
         }
         assert!(links.iter().any(|l| l == "/atlas/sitemap.xml"));
-        assert_eq!(attr(&doc, "script[src]", "src"), vec!["/atlas/search.js"]);
+        assert!(attr(&doc, "script[src]", "src").contains(&"/atlas/search.js".to_string()));
     }
     // Every page's header has the box: a link to the search page without JavaScript.
     for page in [
@@ -327,7 +330,11 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
         let idx = attr(&doc, "header [data-search-box]", "data-index");
         assert_eq!(idx, vec![format!("/atlas/{lang}/search-index.json")]);
         // search.js itself is not loaded until the box is focused.
-        assert!(attr(&doc, "script[src]", "src").is_empty(), "{page}");
+        let scripts = attr(&doc, "script[src]", "src");
+        assert!(
+            !scripts.iter().any(|s| s.ends_with("search.js")),
+            "{page}: {scripts:?}"
+        );
     }
     assert!(s.path("public/search.js").is_file());
 }
