@@ -285,8 +285,6 @@ pub fn check(args: &CheckArgs) -> Report {
     };
     // External URLs seen in the output: URL -> first output file that has it.
     let mut output_urls: BTreeMap<String, String> = BTreeMap::new();
-    let mut source_urls: Vec<String> = Vec::new();
-    let mut own_prefix = None;
     match crate::build::load(&build_args) {
         Ok((site, theme)) => {
             push(
@@ -325,17 +323,6 @@ pub fn check(args: &CheckArgs) -> Report {
                 }
             }
             push(Category::Build, errs);
-            source_urls = site
-                .data
-                .sources
-                .iter()
-                .filter_map(|s| s.url.clone())
-                .filter(|u| is_http(u))
-                .collect();
-            let origin = site.config.origin();
-            if !origin.is_empty() {
-                own_prefix = Some(format!("{origin}{}", site.config.base_path()));
-            }
         }
         Err(d) => push(
             Category::Build,
@@ -368,9 +355,18 @@ pub fn check(args: &CheckArgs) -> Report {
 
         if let Some(opts) = &args.external {
             let mut urls: BTreeSet<String> = output_urls.keys().cloned().collect();
-            urls.extend(source_urls.iter().cloned());
-            if let Some(own) = &own_prefix {
-                urls.retain(|u| !u.starts_with(own.as_str()));
+            // Source URLs are checked even when the build fails.
+            urls.extend(
+                data.sources
+                    .iter()
+                    .filter_map(|s| s.url.clone())
+                    .filter(|u| is_http(u)),
+            );
+            // The site's own pages are not published yet.
+            let origin = config.origin();
+            if !origin.is_empty() {
+                let own = format!("{origin}{}", config.base_path());
+                urls.retain(|u| !u.starts_with(&own));
             }
             let urls: Vec<String> = urls.into_iter().collect();
             report.external_checked = Some(urls.len());
