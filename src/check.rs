@@ -917,7 +917,7 @@ fn scan_html(html: &str, at: usize, page: &SourcePage, out: &mut Vec<Diagnostic>
             let value_text = String::from_utf8_lossy(&value.value);
             if attr_name.len() > 2 && attr_name.starts_with("on") {
                 // The attribute's name sits just before its value; find it within the tag.
-                let tag_text = &html[tag.span.start..tag.span.end.min(html.len())];
+                let tag_text = html.get(tag.span.start..tag.span.end).unwrap_or("");
                 let off = tag_text
                     .to_ascii_lowercase()
                     .find(&attr_name)
