@@ -495,6 +495,9 @@ impl Site {
                 let Some(target) = self.page(&f.lang, &link.key) else {
                     continue;
                 };
+                if self.pages[target].fallback && self.broken_keys.contains(&link.key) {
+                    continue; // the target's own file has errors, reported already
+                }
                 let body = self.body(target);
                 if !body.anchors.contains(anchor) {
                     let mut known: Vec<&String> = body.anchors.iter().collect();
