@@ -1302,7 +1302,8 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Json {
     json!({
         "title": f.front.title, "description": f.front.description, "url": site.url(i),
         "date": f.front.date.map(|d| d.to_string()), "date_human": f.front.date.map(|d| d.human(lang)),
-        "updated": f.front.updated.map(|d| d.to_string()), "summary": site.body(i).summary,
+        "updated": f.front.updated.map(|d| d.to_string()), // In lists, in-page anchors of the summary must point at the page itself.
+        "summary": site.body(i).summary.replace("href=\"#", &format!("href=\"{}#", site.url(i))),
         "fallback": site.pages[i].fallback, "section": f.section, "drug": drug, "region": region,
         "reading_time": site.body(i).reading_time,
     })
