@@ -734,11 +734,13 @@ impl<'a> Renderer<'a> {
         use std::fmt::Write;
         let site = self.site;
         let esc = crate::markdown::escape_html;
-        let mut entries: Vec<(
+        // (loc, lastmod, [(hreflang, href)])
+        type Entry = (
             String,
             Option<crate::date::PartialDate>,
             Vec<(String, String)>,
-        )> = Vec::new();
+        );
+        let mut entries: Vec<Entry> = Vec::new();
         let tag = |l: &str| {
             site.config
                 .language(l)
@@ -1198,7 +1200,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let events = |evs: &Vec<crate::schema::Event>| -> Vec<Json> {
             let mut v: Vec<&crate::schema::Event> = evs.iter().collect();
-            v.sort_by(|a, b| a.date.cmp(&b.date));
+            v.sort_by_key(|e| e.date);
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);

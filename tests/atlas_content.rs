@@ -185,24 +185,6 @@ fn every_link_in_the_built_site_resolves() {
     assert!(checked > 1000, "only {checked} links checked");
 }
 
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 && i + 2 <= b.len() - 1 + 1 && i + 3 <= b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn comparison_table_covers_the_five_regions() {
     let (out, r) = build_repo();
