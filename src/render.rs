@@ -114,28 +114,14 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let mut files = Vec::new();
-        for e in walkdir::WalkDir::new(&tdir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file()
-                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-            {
-                let name = e
-                    .path()
-                    .strip_prefix(&tdir)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read_to_string(e.path()) {
-                    Ok(t) => files.push((name, t)),
-                    Err(err) => errs.push(
-                        Diagnostic::error(format!("cannot read the template: {err}"))
-                            .in_file(rel(e.path()))
-                            .hint("save it as UTF-8 and make it readable"),
-                    ),
-                }
+        for (name, path) in files_under(&tdir) {
+            match std::fs::read_to_string(&path) {
+                Ok(t) => files.push((name, t)),
+                Err(err) => errs.push(
+                    Diagnostic::error(format!("cannot read the template: {err}"))
+                        .in_file(rel(&path))
+                        .hint("save it as UTF-8 and make it readable"),
+                ),
             }
         }
         let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
@@ -456,28 +442,34 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 /// that sit next to the content; a content file wins over a theme file of the same name.
 pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, PathBuf)> {
     let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let sdir = theme.dir.join("static");
-    for e in walkdir::WalkDir::new(&sdir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if e.file_type().is_file()
-            && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-        {
-            let rel = e
-                .path()
-                .strip_prefix(&sdir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, e.path().to_path_buf());
-        }
-    }
+    out.extend(files_under(&theme.dir.join("static")));
     for a in &site.assets {
         out.insert(a.rel.clone(), a.source.clone());
     }
     out.into_iter().collect()
+}
+
+/// Files under `dir` (sorted, hidden and editor files left out) as (relative path with `/`,
+/// path on disk).
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
 }
 
 /// A rendered output file.
