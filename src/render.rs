@@ -903,8 +903,8 @@ impl<'a> Renderer<'a> {
                         let specific = format!("section-{}.html", f.section.replace('/', "-"));
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
-                            .into_iter()
-                            .map(|j| self.refs[j].clone())
+                            .iter()
+                            .map(|&j| self.refs[j].clone())
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -1222,8 +1222,8 @@ impl<'a> Renderer<'a> {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
                 "parent": parent, "names": r.names, "regulators": r.regulators,
                 "events": events(&r.events), "compare": compare,
-                "drugs": site.drugs_of_region(i).into_iter().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
-                "children": site.children_of_region(i).into_iter().map(link).collect::<Vec<_>>(),
+                "drugs": site.drugs_of_region(i).iter().copied().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
+                "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
             })
         });
         let drug = fm.drug.as_ref().map(|d| {
