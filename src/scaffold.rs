@@ -200,7 +200,7 @@ fn common_head(
         "+++\n\
 # A {what} page of the atlas, in {name} ({code}).\n\
 {translations}\
-# Front matter reference: docs/content-format.md. Strings are in double quotes.\n\
+# Front matter reference: README.md of atlas, section Front matter. Strings are in double quotes.\n\
 \n\
 # A draft is left out of the build (see it with `atlas build --drafts`).\n\
 # Delete this line once every fact below is filled in from a source.\n\
