@@ -32,6 +32,9 @@ enum Command {
         /// Include pages marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Print the time each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site without writing anything: everything the build validates, translation
     /// parity, stale facts, raw HTML, and (with --external) external links.
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
             output_dir,
             base_url,
             drafts,
+            timings,
         } => {
             let args = BuildArgs {
                 root,
@@ -112,6 +116,11 @@ fn main() -> ExitCode {
             match atlas::build(&args) {
                 Ok(report) => {
                     print_diagnostics(&report.warnings);
+                    if timings {
+                        for (stage, d) in &report.timings.0 {
+                            eprintln!("{:>9.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                        }
+                    }
                     let per_lang: Vec<String> = report
                         .stats
                         .pages

@@ -771,6 +771,13 @@ impl<'a> Renderer<'a> {
         {
             generated.push(format!("{}/", t.id));
         }
+        let latest_by_lang: BTreeMap<&str, Option<crate::date::PartialDate>> = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|l| (l, self.latest(Some(l))))
+            .collect();
+        let latest = self.latest(None);
         for g in &generated {
             for l in site.config.language_codes() {
                 let alts = site
@@ -781,7 +788,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 entries.push((
                     permalink(site, &format!("{l}/{g}")),
-                    self.latest(Some(l)),
+                    latest_by_lang[l],
                     alts,
                 ));
             }
@@ -791,7 +798,7 @@ impl<'a> Renderer<'a> {
         );
         for (loc, lastmod, alts) in entries {
             let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", esc(&loc));
-            if let Some(d) = lastmod.or(self.latest(None)) {
+            if let Some(d) = lastmod.or(latest) {
                 let _ = writeln!(x, "    <lastmod>{}</lastmod>", d.first_day());
             }
             if alts.len() > 1 {
