@@ -17,6 +17,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod render;
 pub mod schema;
 pub mod site;
