@@ -423,16 +423,33 @@ fn legend(items: &[(String, String)], x0: f64, y0: f64, width: f64) -> (String, 
     (out, y - y0 + 16.0)
 }
 
-/// Draws the timeline. `id` prefixes the ids of the title and description.
+/// How the timeline is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// 960 units wide, row labels in a column on the left (screens and print).
+    Wide,
+    /// 400 units wide, each row's label above its marks (phones).
+    Narrow,
+}
+
+/// Draws the timeline in the wide layout. `id` prefixes the ids of the title and description.
 pub fn timeline_svg(tl: &Timeline, id: &str, lang: &str, t: Tr) -> String {
-    const W: f64 = 960.0;
-    const LABEL_W: f64 = 190.0;
+    timeline_svg_layout(tl, id, lang, t, Layout::Wide)
+}
+
+/// Draws the timeline in a layout. `id` prefixes the ids of the title and description.
+pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: Layout) -> String {
+    let narrow = layout == Layout::Narrow;
+    let w: f64 = if narrow { 400.0 } else { 960.0 };
+    // Room for labels: a column on the left, or a line above each row.
+    let label_w: f64 = if narrow { 0.0 } else { 190.0 };
+    let label_h: f64 = if narrow { 16.0 } else { 0.0 };
     const R: f64 = 5.5;
     const LANE_H: f64 = 26.0;
     const SUB_H: f64 = 13.0;
     const GROUP_H: f64 = 28.0;
-    let x0 = LABEL_W + 12.0;
-    let x1 = W - 16.0;
+    let x0 = if narrow { 14.0 } else { label_w + 12.0 };
+    let x1 = w - if narrow { 14.0 } else { 16.0 };
     let mut marks: Vec<&Mark> = tl.marks().collect();
     marks.sort_by_key(|m| m.date);
     let (Some(first), Some(last)) = (marks.first(), marks.last()) else {
@@ -444,7 +461,7 @@ pub fn timeline_svg(tl: &Timeline, id: &str, lang: &str, t: Tr) -> String {
     let year_w = (x1 - x0) / span;
     let step = [1, 2, 5, 10, 20, 50]
         .into_iter()
-        .find(|s| year_w * (*s as f64) >= 38.0)
+        .find(|s| year_w * (*s as f64) >= if narrow { 34.0 } else { 38.0 })
         .unwrap_or(100);
 
     let mut body = String::new();
@@ -475,30 +492,41 @@ pub fn timeline_svg(tl: &Timeline, id: &str, lang: &str, t: Tr) -> String {
                 row_end[row] = x;
                 placed.push((x, row, m));
             }
-            let h = LANE_H + SUB_H * (row_end.len().saturating_sub(1)) as f64;
+            let h = label_h + LANE_H + SUB_H * (row_end.len().saturating_sub(1)) as f64;
             if li % 2 == 0 {
                 let _ = write!(
                     body,
-                    "<rect class=\"tl-band\" x=\"0\" y=\"{}\" width=\"{W}\" height=\"{}\" fill=\"#8a94a3\" fill-opacity=\"0.08\"/>",
+                    "<rect class=\"tl-band\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#8a94a3\" fill-opacity=\"0.08\"/>",
                     n(y),
+                    n(w),
                     n(h)
                 );
             }
-            let label = fit(&lane.label, FONT, LABEL_W - 16.0);
+            let room = if narrow { w - 16.0 } else { label_w - 16.0 };
+            let label = fit(&lane.label, FONT, room);
             let title = if label != lane.label {
                 format!("<title>{}</title>", esc(&lane.label))
             } else {
                 String::new()
             };
-            let _ = write!(
-                body,
-                "<text class=\"pic-text\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{title}{}</text>",
-                n(LABEL_W),
-                n(y + LANE_H / 2.0 + 4.5),
-                esc(&label)
-            );
+            if narrow {
+                let _ = write!(
+                    body,
+                    "<text class=\"pic-text tl-label\" x=\"8\" y=\"{}\">{title}{}</text>",
+                    n(y + 13.0),
+                    esc(&label)
+                );
+            } else {
+                let _ = write!(
+                    body,
+                    "<text class=\"pic-text tl-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{title}{}</text>",
+                    n(label_w),
+                    n(y + LANE_H / 2.0 + 4.5),
+                    esc(&label)
+                );
+            }
             for (x, row, m) in placed {
-                let cy = y + LANE_H / 2.0 + SUB_H * row as f64;
+                let cy = y + label_h + LANE_H / 2.0 + SUB_H * row as f64;
                 let kind = t(&format!("event_{}", kind_key(m.kind)));
                 let mut tip = format!(
                     "{} · {kind} · {}: {}",
@@ -572,7 +600,7 @@ pub fn timeline_svg(tl: &Timeline, id: &str, lang: &str, t: Tr) -> String {
             t("pic_year_only"),
         ));
     }
-    let (legend_svg, legend_h) = legend(&items, 0.0, plot_bottom + 28.0, W);
+    let (legend_svg, legend_h) = legend(&items, 0.0, plot_bottom + 28.0, w);
     let h = plot_bottom + 28.0 + legend_h + 6.0;
 
     let lanes: Vec<&Lane> = tl.groups.iter().flat_map(|g| g.lanes.iter()).collect();
@@ -586,9 +614,11 @@ pub fn timeline_svg(tl: &Timeline, id: &str, lang: &str, t: Tr) -> String {
         ],
     );
     format!(
-        "<svg class=\"pic pic-timeline\" id=\"{id}\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{FONT}\">\
+        "<svg class=\"pic pic-timeline pic-{}\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{FONT}\">\
 <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>\
 <g class=\"tl-grid-all\">{grid}</g>{body}<g class=\"pic-legend\">{legend_svg}</g></svg>",
+        if narrow { "narrow" } else { "wide" },
+        w = n(w),
         h = n(h),
         title = esc(&t("pic_timeline_title")),
         desc = esc(&desc),
@@ -967,6 +997,27 @@ mod tests {
         uniq.sort();
         uniq.dedup();
         assert_eq!(uniq.len(), 3, "{ys:?}");
+    }
+
+    #[test]
+    fn narrow_timeline_puts_labels_above_rows_and_stays_in_its_width() {
+        let svg = timeline_svg_layout(&sample_timeline(), "n", "en", &tr, Layout::Narrow);
+        assert_well_formed(&svg);
+        assert_eq!(attr(&svg, "width"), "400");
+        assert!(svg.contains("aria-labelledby=\"n-title n-desc\""));
+        // Row labels start at the left edge instead of ending at a label column.
+        assert!(svg.contains("<text class=\"pic-text tl-label\" x=\"8\""));
+        assert!(!svg.contains("tl-label\" x=\"190\""));
+        for cx in svg.split(" cx=\"").skip(1) {
+            let x: f64 = cx[..cx.find('"').unwrap()].parse().unwrap();
+            assert!((0.0..=400.0).contains(&x), "mark at {x}");
+        }
+        // Every event is drawn in both layouts.
+        let wide = timeline_svg(&sample_timeline(), "w", "en", &tr);
+        assert_eq!(
+            svg.matches("<g class=\"tl-event\">").count(),
+            wide.matches("<g class=\"tl-event\">").count()
+        );
     }
 
     #[test]

@@ -1004,13 +1004,19 @@ impl<'a> Renderer<'a> {
                     .collect();
                 c.insert("events", &events);
                 let t = |k: &str| self.t(lang, k);
+                let tl = crate::pictures::timeline_from_site(site, lang, &t);
                 c.insert(
                     "timeline_svg",
-                    &crate::pictures::timeline_svg(
-                        &crate::pictures::timeline_from_site(site, lang, &t),
-                        "timeline-picture",
+                    &crate::pictures::timeline_svg(&tl, "timeline-picture", lang, &t),
+                );
+                c.insert(
+                    "timeline_svg_narrow",
+                    &crate::pictures::timeline_svg_layout(
+                        &tl,
+                        "timeline-picture-narrow",
                         lang,
                         &t,
+                        crate::pictures::Layout::Narrow,
                     ),
                 );
                 c.insert(

@@ -280,26 +280,31 @@ fn pictures_are_inline_svg_with_text_alternatives_in_both_languages() {
     assert!(s.build(&[]).ok());
     for (lang, word) in [("zh", "时间轴"), ("en", "time axis")] {
         let doc = s.html(&format!("public/{lang}/timeline/index.html"));
-        let svg = select(&doc, "svg.pic-timeline");
-        assert_eq!(svg.len(), 1, "{lang}");
-        assert_eq!(svg[0].value().attr("role"), Some("img"));
-        let ids: Vec<&str> = svg[0]
-            .value()
-            .attr("aria-labelledby")
-            .unwrap()
-            .split(' ')
-            .collect();
-        assert_eq!(ids.len(), 2);
-        for id in &ids {
-            assert_eq!(select(&doc, &format!("#{id}")).len(), 1, "#{id}");
+        // A wide picture, and a narrow one for phones; the style sheet shows one of them.
+        let svgs = select(&doc, "svg.pic-timeline");
+        assert_eq!(svgs.len(), 2, "{lang}");
+        assert_eq!(select(&doc, "svg.pic-timeline.pic-wide").len(), 1);
+        assert_eq!(select(&doc, "svg.pic-timeline.pic-narrow").len(), 1);
+        for svg in svgs {
+            assert_eq!(svg.value().attr("role"), Some("img"));
+            let ids: Vec<&str> = svg
+                .value()
+                .attr("aria-labelledby")
+                .unwrap()
+                .split(' ')
+                .collect();
+            assert_eq!(ids.len(), 2);
+            for id in &ids {
+                assert_eq!(select(&doc, &format!("#{id}")).len(), 1, "#{id}");
+            }
+            let title = text(&select(&doc, &format!("#{}", ids[0]))[0]);
+            assert!(title.contains(word), "{lang}: {title}");
+            // The list of events beside the picture has as many entries as the picture marks.
+            let marks = svg
+                .select(&scraper::Selector::parse(".tl-event").unwrap())
+                .count();
+            assert_eq!(select(&doc, "ol.timeline li").len(), marks);
         }
-        let title = text(&select(&doc, &format!("#{}", ids[0]))[0]);
-        assert!(title.contains(word), "{lang}: {title}");
-        // The list of events beside the picture has as many entries as the picture marks.
-        assert_eq!(
-            select(&doc, "ol.timeline li").len(),
-            select(&doc, "svg .tl-event").len()
-        );
         let doc = s.html(&format!("public/{lang}/compare/index.html"));
         assert_eq!(select(&doc, "svg.pic-coverage[role=img]").len(), 1);
         assert_eq!(

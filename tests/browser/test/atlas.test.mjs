@@ -303,7 +303,7 @@ describe('comparison table', () => {
 
 describe('pictures', () => {
   for (const lang of LANGS) {
-    for (const [name, selector] of [['timeline', 'svg.pic-timeline'], ['compare', 'svg.pic-coverage']]) {
+    for (const [name, selector] of [['timeline', 'svg.pic-timeline.pic-wide'], ['compare', 'svg.pic-coverage']]) {
       test(`${name} ${lang}: inline SVG with role img, title and description, and a text alternative beside it`, async () => {
         const { context, page } = await open(pathFor(name, lang), { javaScriptEnabled: false });
         try {
@@ -319,7 +319,7 @@ describe('pictures', () => {
           assert.ok(box.width > 300 && box.height > 100, 'drawn');
           if (name === 'timeline') {
             const items = await page.$$eval('ol.timeline li', (lis) => lis.length);
-            const marks = await page.$$eval('svg.pic-timeline .tl-event', (gs) => gs.length);
+            const marks = await page.$$eval('svg.pic-timeline.pic-wide .tl-event', (gs) => gs.length);
             assert.equal(marks, items, 'every listed event is drawn once');
           } else {
             const cells = await page.$$eval('svg.pic-coverage .cov-item', (gs) => gs.length);
@@ -330,6 +330,22 @@ describe('pictures', () => {
           await context.close();
         }
       });
+    }
+  }
+});
+
+test('on a phone the timeline is drawn narrow, labels above the rows, within the screen', async () => {
+  for (const lang of LANGS) {
+    const { context, page } = await open(`/${lang}/timeline/`, { viewport: PHONE, javaScriptEnabled: false });
+    try {
+      assert.equal(await page.isVisible('svg.pic-wide'), false);
+      assert.equal(await page.isVisible('svg.pic-narrow'), true);
+      const box = await page.locator('svg.pic-narrow').boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, `narrow picture fits: ${JSON.stringify(box)}`);
+      const marks = await page.$$eval('svg.pic-narrow .tl-event', (gs) => gs.length);
+      assert.equal(marks, await page.$$eval('ol.timeline li', (lis) => lis.length));
+    } finally {
+      await context.close();
     }
   }
 });
@@ -361,14 +377,25 @@ describe('print', () => {
 describe('screenshots', () => {
   const shots = [
     ['home.png', '/en/', DESKTOP],
-    ['compare-phone.png', '/en/compare/', PHONE, '.scroll-hint'],
+    ['compare-phone.png', '/en/compare/', PHONE, '.scroll-hint', () => {
+      // Scroll the table to a yes/no/partial row and a middle column: the header row and the
+      // first column stay in view.
+      const box = document.querySelector('.table-scroll');
+      const row = document.getElementById('dim-local_legislation');
+      const head = document.querySelector('table.compare thead');
+      const first = document.querySelector('table.compare tbody th');
+      const col = document.querySelectorAll('table.compare thead th')[3];
+      box.scrollTop = row.offsetTop - head.offsetHeight;
+      box.scrollLeft += col.getBoundingClientRect().left - first.getBoundingClientRect().right;
+    }],
     ['region-zh.png', '/zh/regions/beijing/', DESKTOP],
   ];
-  for (const [file, url, viewport, scrollTo] of shots) {
+  for (const [file, url, viewport, scrollTo, action] of shots) {
     test(`screenshot ${file}`, async () => {
       const { context, page } = await open(url, { viewport });
       try {
         if (scrollTo) await page.locator(scrollTo).evaluate((el) => el.scrollIntoView());
+        if (action) await page.evaluate(action);
         await page.evaluate(() => document.fonts.ready);
         fs.mkdirSync(SHOTS, { recursive: true });
         const buf = await page.screenshot({ path: path.join(SHOTS, file) });
