@@ -26,6 +26,8 @@ const PAGES = {
   drug: '/{lang}/drugs/aimimaituosai/',
   compare: '/{lang}/compare/',
   timeline: '/{lang}/timeline/',
+  regions: '/{lang}/regions/',
+  sources: '/{lang}/sources/',
 };
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(REPO, 'docs', 'screenshots');
 
@@ -68,7 +70,7 @@ function pathFor(name, lang) {
   return PAGES[name].replace('{lang}', lang);
 }
 
-describe('every main page, both languages, phone and desktop', () => {
+describe('every main page and list, both languages, phone and desktop', () => {
   for (const lang of LANGS) {
     for (const name of Object.keys(PAGES)) {
       for (const [vpName, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
