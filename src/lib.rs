@@ -18,6 +18,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

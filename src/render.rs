@@ -226,7 +226,11 @@ fn load_i18n(root: &Path, dir: &Path, languages: &[&str], errs: &mut Vec<Diagnos
     }
     let mut keys: std::collections::BTreeSet<&String> =
         all.values().flat_map(|m| m.keys()).collect();
-    let required: Vec<String> = REQUIRED_KEYS.iter().map(|s| s.to_string()).collect();
+    let required: Vec<String> = REQUIRED_KEYS
+        .iter()
+        .chain(crate::pictures::I18N_KEYS)
+        .map(|s| s.to_string())
+        .collect();
     keys.extend(required.iter());
     for lang in languages {
         let Some(m) = all.get(*lang) else { continue };
@@ -937,6 +941,13 @@ impl<'a> Renderer<'a> {
                         .map(|j| json!({"title": site.file(j).front.title, "url": site.url(j), "count": site.section_pages(&p.lang, &site.file(j).section).len(), "description": site.file(j).front.description}))
                         .collect();
                     c.insert("sections", &sections);
+                    let recent: Vec<Json> = site.langs[&p.lang]
+                        .timeline
+                        .iter()
+                        .take(5)
+                        .map(|e| self.timeline_event(&p.lang, e))
+                        .collect();
+                    c.insert("recent_events", &recent);
                     let m = &site.langs[&p.lang];
                     c.insert(
                         "stats",
@@ -963,6 +974,18 @@ impl<'a> Renderer<'a> {
                 );
                 c.insert("title", &self.t(lang, "compare"));
                 c.insert("table", &self.compare_value(lang));
+                c.insert(
+                    "coverage_svg",
+                    &crate::pictures::coverage_svg(
+                        &crate::pictures::coverage_from_site(site, lang),
+                        "coverage",
+                        &|k: &str| self.t(lang, k),
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
+                );
                 c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
                 c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
                 let html = self.theme.tera.render("compare.html", &c)?;
@@ -978,17 +1001,29 @@ impl<'a> Renderer<'a> {
                 let events: Vec<Json> = site.langs[lang]
                     .timeline
                     .iter()
-                    .map(|e| {
-                        let f = site.file(e.page);
-                        json!({
-                            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
-                            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
-                            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
-                            "section": f.section, "source": self.source_value(lang, &e.source, None),
-                        })
-                    })
+                    .map(|e| self.timeline_event(lang, e))
                     .collect();
                 c.insert("events", &events);
+                let t = |k: &str| self.t(lang, k);
+                let tl = crate::pictures::timeline_from_site(site, lang, &t);
+                c.insert(
+                    "timeline_svg",
+                    &crate::pictures::timeline_svg(&tl, "timeline-picture", lang, &t),
+                );
+                c.insert(
+                    "timeline_svg_narrow",
+                    &crate::pictures::timeline_svg_layout(
+                        &tl,
+                        "timeline-picture-narrow",
+                        lang,
+                        &t,
+                        crate::pictures::Layout::Narrow,
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].timeline.iter().map(|e| e.page)),
+                );
                 let html = self.theme.tera.render("timeline.html", &c)?;
                 Ok((format!("{lang}/timeline/index.html"), html))
             }
@@ -1018,6 +1053,10 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 c.insert("sources", &list);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
+                );
                 let html = self.theme.tera.render("sources.html", &c)?;
                 Ok((format!("{lang}/sources/index.html"), html))
             }
@@ -1033,6 +1072,10 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
                 c.insert("terms", &terms);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(t.terms.iter().flat_map(|x| x.pages.iter().copied())),
+                );
                 let html = self.theme.tera.render("taxonomy.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
@@ -1052,6 +1095,7 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
                 let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
                 c.insert_value("pages", Value::from(pages));
+                c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
                 let html = self.theme.tera.render("term.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
@@ -1084,6 +1128,38 @@ impl<'a> Renderer<'a> {
             other => Err(tera::Error::message(format!(
                 "{other:?} is not an HTML page"
             ))),
+        }
+    }
+
+    fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Json {
+        let site = self.site;
+        let f = site.file(e.page);
+        json!({
+            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
+            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
+            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
+            "section": f.section, "source": self.source_value(lang, &e.source, None),
+        })
+    }
+
+    /// The oldest and newest review dates (`updated`, else `date`) of the pages a
+    /// generated page draws on: `{from, from_human, to, to_human}`, or null.
+    fn reviewed(&self, pages: impl Iterator<Item = usize>) -> Json {
+        let (mut lo, mut hi) = (None, None);
+        let mut lang = String::new();
+        for i in pages {
+            if let Some(d) = self.lastmod(i) {
+                lang.clone_from(&self.site.pages[i].lang);
+                lo = Some(lo.map_or(d, |x: crate::date::PartialDate| x.min(d)));
+                hi = Some(hi.map_or(d, |x: crate::date::PartialDate| x.max(d)));
+            }
+        }
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => json!({
+                "from": lo.to_string(), "from_human": lo.human(&lang),
+                "to": hi.to_string(), "to_human": hi.human(&lang),
+            }),
+            _ => Json::Null,
         }
     }
 
@@ -1125,7 +1201,8 @@ impl<'a> Renderer<'a> {
         let regions: Vec<Json> = table
             .regions
             .iter()
-            .map(|&r| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "url": site.url(r)}))
+            .enumerate()
+            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
             .collect();
         let rows: Vec<Json> = site
             .data
