@@ -10,6 +10,7 @@
 //! [`build::build`] runs them all.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -17,7 +18,9 @@ pub mod date;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod site;

@@ -115,28 +115,14 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let mut files = Vec::new();
-        for e in walkdir::WalkDir::new(&tdir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file()
-                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-            {
-                let name = e
-                    .path()
-                    .strip_prefix(&tdir)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read_to_string(e.path()) {
-                    Ok(t) => files.push((name, t)),
-                    Err(err) => errs.push(
-                        Diagnostic::error(format!("cannot read the template: {err}"))
-                            .in_file(rel(e.path()))
-                            .hint("save it as UTF-8 and make it readable"),
-                    ),
-                }
+        for (name, path) in files_under(&tdir) {
+            match std::fs::read_to_string(&path) {
+                Ok(t) => files.push((name, t)),
+                Err(err) => errs.push(
+                    Diagnostic::error(format!("cannot read the template: {err}"))
+                        .in_file(rel(&path))
+                        .hint("save it as UTF-8 and make it readable"),
+                ),
             }
         }
         let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
@@ -241,7 +227,11 @@ fn load_i18n(root: &Path, dir: &Path, languages: &[&str], errs: &mut Vec<Diagnos
     }
     let mut keys: std::collections::BTreeSet<&String> =
         all.values().flat_map(|m| m.keys()).collect();
-    let required: Vec<String> = REQUIRED_KEYS.iter().map(|s| s.to_string()).collect();
+    let required: Vec<String> = REQUIRED_KEYS
+        .iter()
+        .chain(crate::pictures::I18N_KEYS)
+        .map(|s| s.to_string())
+        .collect();
     keys.extend(required.iter());
     for lang in languages {
         let Some(m) = all.get(*lang) else { continue };
@@ -464,28 +454,34 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 /// that sit next to the content; a content file wins over a theme file of the same name.
 pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, PathBuf)> {
     let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let sdir = theme.dir.join("static");
-    for e in walkdir::WalkDir::new(&sdir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if e.file_type().is_file()
-            && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-        {
-            let rel = e
-                .path()
-                .strip_prefix(&sdir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, e.path().to_path_buf());
-        }
-    }
+    out.extend(files_under(&theme.dir.join("static")));
     for a in &site.assets {
         out.insert(a.rel.clone(), a.source.clone());
     }
     out.into_iter().collect()
+}
+
+/// Files under `dir` (sorted, hidden and editor files left out) as (relative path with `/`,
+/// path on disk).
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
 }
 
 /// A rendered output file.
@@ -746,11 +742,13 @@ impl<'a> Renderer<'a> {
         use std::fmt::Write;
         let site = self.site;
         let esc = crate::markdown::escape_html;
-        let mut entries: Vec<(
+        // (loc, lastmod, [(hreflang, href)])
+        type Entry = (
             String,
             Option<crate::date::PartialDate>,
             Vec<(String, String)>,
-        )> = Vec::new();
+        );
+        let mut entries: Vec<Entry> = Vec::new();
         let tag = |l: &str| {
             site.config
                 .language(l)
@@ -789,6 +787,13 @@ impl<'a> Renderer<'a> {
         {
             generated.push(format!("{}/", t.id));
         }
+        let latest_by_lang: BTreeMap<&str, Option<crate::date::PartialDate>> = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|l| (l, self.latest(Some(l))))
+            .collect();
+        let latest = self.latest(None);
         for g in &generated {
             for l in site.config.language_codes() {
                 let alts = site
@@ -799,7 +804,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 entries.push((
                     permalink(site, &format!("{l}/{g}")),
-                    self.latest(Some(l)),
+                    latest_by_lang[l],
                     alts,
                 ));
             }
@@ -809,7 +814,7 @@ impl<'a> Renderer<'a> {
         );
         for (loc, lastmod, alts) in entries {
             let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", esc(&loc));
-            if let Some(d) = lastmod.or(self.latest(None)) {
+            if let Some(d) = lastmod.or(latest) {
                 let _ = writeln!(x, "    <lastmod>{}</lastmod>", d.first_day());
             }
             if alts.len() > 1 {
@@ -921,8 +926,8 @@ impl<'a> Renderer<'a> {
                         let specific = format!("section-{}.html", f.section.replace('/', "-"));
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
-                            .into_iter()
-                            .map(|j| self.refs[j].clone())
+                            .iter()
+                            .map(|&j| self.refs[j].clone())
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -948,6 +953,13 @@ impl<'a> Renderer<'a> {
                         .map(|j| json!({"title": site.file(j).front.title, "url": site.url(j), "count": site.section_pages(&p.lang, &site.file(j).section).len(), "description": site.file(j).front.description}))
                         .collect();
                     c.insert("sections", &sections);
+                    let recent: Vec<Json> = site.langs[&p.lang]
+                        .timeline
+                        .iter()
+                        .take(5)
+                        .map(|e| self.timeline_event(&p.lang, e))
+                        .collect();
+                    c.insert("recent_events", &recent);
                     let m = &site.langs[&p.lang];
                     c.insert(
                         "stats",
@@ -974,6 +986,18 @@ impl<'a> Renderer<'a> {
                 );
                 c.insert("title", &self.t(lang, "compare"));
                 c.insert("table", &self.compare_value(lang));
+                c.insert(
+                    "coverage_svg",
+                    &crate::pictures::coverage_svg(
+                        &crate::pictures::coverage_from_site(site, lang),
+                        "coverage",
+                        &|k: &str| self.t(lang, k),
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
+                );
                 c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
                 c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
                 let html = self.theme.tera.render("compare.html", &c)?;
@@ -989,17 +1013,29 @@ impl<'a> Renderer<'a> {
                 let events: Vec<Json> = site.langs[lang]
                     .timeline
                     .iter()
-                    .map(|e| {
-                        let f = site.file(e.page);
-                        json!({
-                            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
-                            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
-                            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
-                            "section": f.section, "source": self.source_value(lang, &e.source, None),
-                        })
-                    })
+                    .map(|e| self.timeline_event(lang, e))
                     .collect();
                 c.insert("events", &events);
+                let t = |k: &str| self.t(lang, k);
+                let tl = crate::pictures::timeline_from_site(site, lang, &t);
+                c.insert(
+                    "timeline_svg",
+                    &crate::pictures::timeline_svg(&tl, "timeline-picture", lang, &t),
+                );
+                c.insert(
+                    "timeline_svg_narrow",
+                    &crate::pictures::timeline_svg_layout(
+                        &tl,
+                        "timeline-picture-narrow",
+                        lang,
+                        &t,
+                        crate::pictures::Layout::Narrow,
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].timeline.iter().map(|e| e.page)),
+                );
                 let html = self.theme.tera.render("timeline.html", &c)?;
                 Ok((format!("{lang}/timeline/index.html"), html))
             }
@@ -1029,6 +1065,10 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 c.insert("sources", &list);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
+                );
                 let html = self.theme.tera.render("sources.html", &c)?;
                 Ok((format!("{lang}/sources/index.html"), html))
             }
@@ -1044,6 +1084,10 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
                 c.insert("terms", &terms);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(t.terms.iter().flat_map(|x| x.pages.iter().copied())),
+                );
                 let html = self.theme.tera.render("taxonomy.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
@@ -1063,6 +1107,7 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
                 let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
                 c.insert_value("pages", Value::from(pages));
+                c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
                 let html = self.theme.tera.render("term.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
@@ -1082,8 +1127,8 @@ impl<'a> Renderer<'a> {
                     .map(|j| {
                         let pages: Vec<Value> = site
                             .section_pages(lang, &site.file(j).section)
-                            .into_iter()
-                            .map(|k| self.refs[k].clone())
+                            .iter()
+                            .map(|&k| self.refs[k].clone())
                             .collect();
                         let mut g = tera::Map::new();
                         g.insert("section".into(), self.refs[j].clone());
@@ -1127,6 +1172,38 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Json {
+        let site = self.site;
+        let f = site.file(e.page);
+        json!({
+            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
+            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
+            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
+            "section": f.section, "source": self.source_value(lang, &e.source, None),
+        })
+    }
+
+    /// The oldest and newest review dates (`updated`, else `date`) of the pages a
+    /// generated page draws on: `{from, from_human, to, to_human}`, or null.
+    fn reviewed(&self, pages: impl Iterator<Item = usize>) -> Json {
+        let (mut lo, mut hi) = (None, None);
+        let mut lang = String::new();
+        for i in pages {
+            if let Some(d) = self.lastmod(i) {
+                lang.clone_from(&self.site.pages[i].lang);
+                lo = Some(lo.map_or(d, |x: crate::date::PartialDate| x.min(d)));
+                hi = Some(hi.map_or(d, |x: crate::date::PartialDate| x.max(d)));
+            }
+        }
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => json!({
+                "from": lo.to_string(), "from_human": lo.human(&lang),
+                "to": hi.to_string(), "to_human": hi.human(&lang),
+            }),
+            _ => Json::Null,
+        }
+    }
+
     fn term_name(&self, lang: &str, tax: &str, name: &str) -> String {
         if tax == "status" {
             self.t(lang, &format!("status_{name}"))
@@ -1165,7 +1242,8 @@ impl<'a> Renderer<'a> {
         let regions: Vec<Json> = table
             .regions
             .iter()
-            .map(|&r| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "url": site.url(r)}))
+            .enumerate()
+            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
             .collect();
         let rows: Vec<Json> = site
             .data
@@ -1239,7 +1317,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let events = |evs: &Vec<crate::schema::Event>| -> Vec<Json> {
             let mut v: Vec<&crate::schema::Event> = evs.iter().collect();
-            v.sort_by(|a, b| a.date.cmp(&b.date));
+            v.sort_by_key(|e| e.date);
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
@@ -1269,8 +1347,8 @@ impl<'a> Renderer<'a> {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
                 "parent": parent, "names": r.names, "regulators": r.regulators,
                 "events": events(&r.events), "compare": compare,
-                "drugs": site.drugs_of_region(i).into_iter().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
-                "children": site.children_of_region(i).into_iter().map(link).collect::<Vec<_>>(),
+                "drugs": site.drugs_of_region(i).iter().copied().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
+                "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
             })
         });
         let drug = fm.drug.as_ref().map(|d| {
@@ -1343,7 +1421,8 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Json {
     json!({
         "title": f.front.title, "description": f.front.description, "url": site.url(i),
         "date": f.front.date.map(|d| d.to_string()), "date_human": f.front.date.map(|d| d.human(lang)),
-        "updated": f.front.updated.map(|d| d.to_string()), "summary": site.body(i).summary,
+        "updated": f.front.updated.map(|d| d.to_string()), // In lists, in-page anchors of the summary must point at the page itself.
+        "summary": site.body(i).summary.replace("href=\"#", &format!("href=\"{}#", site.url(i))),
         "fallback": site.pages[i].fallback, "section": f.section, "drug": drug, "region": region,
         "reading_time": site.body(i).reading_time,
     })
