@@ -158,16 +158,30 @@ impl Staging {
         match exchange(&staging, &output) {
             Ok(()) => {
                 // `staging` now holds the previous output.
-                std::fs::remove_dir_all(&staging)
+                remove_tree(&staging)
             }
             Err(_) => {
                 let old = staging.with_extension("old");
                 std::fs::rename(&output, &old)?;
                 std::fs::rename(&staging, &output)?;
-                std::fs::remove_dir_all(&old)
+                remove_tree(&old)
             }
         }
     }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (one per language for a site).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(target_os = "linux")]

@@ -574,6 +574,8 @@ pub struct Renderer<'a> {
     common: BTreeMap<String, Context>,
     /// Per page: a short reference (title, url, summary...) for lists.
     refs: Vec<Value>,
+    /// Per language: the comparison table, made once for the page, the CSV and the JSON.
+    tables: BTreeMap<String, std::sync::OnceLock<Json>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -628,11 +630,18 @@ impl<'a> Renderer<'a> {
             c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
             common.insert(lang.to_string(), c);
         }
+        let tables = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|l| (l.to_string(), std::sync::OnceLock::new()))
+            .collect();
         Renderer {
             site,
             theme,
             common,
             refs,
+            tables,
         }
     }
 
@@ -985,7 +994,7 @@ impl<'a> Renderer<'a> {
                     self.generated_translations("compare/"),
                 );
                 c.insert("title", &self.t(lang, "compare"));
-                c.insert("table", &self.compare_value(lang));
+                c.insert("table", self.compare_value(lang));
                 c.insert(
                     "coverage_svg",
                     &crate::pictures::coverage_svg(
@@ -1236,7 +1245,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn compare_value(&self, lang: &str) -> Json {
+    fn compare_value(&self, lang: &str) -> &Json {
+        self.tables[lang].get_or_init(|| self.make_compare_value(lang))
+    }
+
+    fn make_compare_value(&self, lang: &str) -> Json {
         let site = self.site;
         let table = &site.langs[lang].compare;
         let regions: Vec<Json> = table
