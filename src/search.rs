@@ -141,12 +141,23 @@ pub fn stem(word: &str) -> String {
 /// Segments a run of ideographs into words with jieba (HMM on, so that names missing from
 /// its dictionary still come out as words).
 pub fn segment(run: &str) -> Vec<&str> {
-    jieba().cut(run, true).into_iter().map(|t| t.word).collect()
+    segment_with(run, true)
+}
+
+fn segment_with(run: &str, hmm: bool) -> Vec<&str> {
+    jieba().cut(run, hmm).into_iter().map(|t| t.word).collect()
 }
 
 /// The index terms of a text, in order, with repeats: stems of words of two or more
 /// characters, and jieba words of two or more ideographs.
 pub fn words(text: &str) -> Vec<String> {
+    words_with(text, true)
+}
+
+/// [`words`], with jieba's HMM for words missing from its dictionary on or off. Body text is
+/// segmented without it (several times faster); a name missing from the dictionary is still
+/// found there through the bigrams.
+fn words_with(text: &str, hmm: bool) -> Vec<String> {
     let norm = normalize(text);
     let mut out = Vec::new();
     for run in runs(&norm) {
@@ -157,7 +168,7 @@ pub fn words(text: &str) -> Vec<String> {
                 }
             }
             Run::Ideographs(r) => {
-                for w in segment(r) {
+                for w in segment_with(r, hmm) {
                     if w.chars().nth(1).is_some() {
                         out.push(w.to_string());
                     }
@@ -291,38 +302,24 @@ pub struct Index {
 impl Index {
     /// Indexes documents.
     pub fn new(lang: &str, sections: Vec<String>, docs: Vec<Doc>) -> Index {
+        use rayon::prelude::*;
+        // Analyse documents in parallel, then merge in document order.
+        let analysed: Vec<(HashMap<String, u32>, BTreeSet<[char; 2]>)> =
+            docs.par_iter().map(analyse).collect();
         let mut index: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-        let mut grams: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (d, doc) in docs.iter().enumerate() {
-            let mut weight: HashMap<String, u32> = HashMap::new();
-            for (text, w) in [
-                (&doc.title, W_TITLE),
-                (&doc.names, W_NAMES),
-                (&doc.description, W_DESCRIPTION),
-            ] {
-                let set: BTreeSet<String> = words(text).into_iter().collect();
-                for term in set {
-                    *weight.entry(term).or_default() += w;
-                }
-            }
-            let mut counts: HashMap<String, u32> = HashMap::new();
-            for term in words(&doc.body) {
-                *counts.entry(term).or_default() += 1;
-            }
-            for (term, n) in counts {
-                *weight.entry(term).or_default() += n.min(BODY_CAP);
-            }
+        let mut gram_ids: HashMap<[char; 2], Vec<usize>> = HashMap::new();
+        for (d, (weight, seen)) in analysed.into_iter().enumerate() {
             for (term, w) in weight {
                 index.entry(term).or_default().push((d, w.min(MAX_WEIGHT)));
             }
-            let mut seen = BTreeSet::new();
-            for text in [&doc.title, &doc.names, &doc.description, &doc.body] {
-                seen.extend(bigrams(text));
-            }
             for g in seen {
-                grams.entry(g).or_default().push(d);
+                gram_ids.entry(g).or_default().push(d);
             }
         }
+        let grams: BTreeMap<String, Vec<usize>> = gram_ids
+            .into_iter()
+            .map(|(g, docs)| (g.iter().collect(), docs))
+            .collect();
         for list in index.values_mut() {
             list.sort_unstable();
         }
@@ -334,7 +331,42 @@ impl Index {
             grams,
         }
     }
+}
 
+/// The weighted terms and the bigrams of one document.
+fn analyse(doc: &Doc) -> (HashMap<String, u32>, BTreeSet<[char; 2]>) {
+    let mut weight: HashMap<String, u32> = HashMap::new();
+    for (text, w) in [
+        (&doc.title, W_TITLE),
+        (&doc.names, W_NAMES),
+        (&doc.description, W_DESCRIPTION),
+    ] {
+        let set: BTreeSet<String> = words(text).into_iter().collect();
+        for term in set {
+            *weight.entry(term).or_default() += w;
+        }
+    }
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for term in words_with(&doc.body, false) {
+        *counts.entry(term).or_default() += 1;
+    }
+    for (term, n) in counts {
+        *weight.entry(term).or_default() += n.min(BODY_CAP);
+    }
+    let mut seen = BTreeSet::new();
+    for text in [&doc.title, &doc.names, &doc.description, &doc.body] {
+        let norm = normalize(text);
+        for run in runs(&norm) {
+            if let Run::Ideographs(r) = run {
+                let chars: Vec<char> = r.chars().collect();
+                seen.extend(chars.windows(2).map(|p| [p[0], p[1]]));
+            }
+        }
+    }
+    (weight, seen)
+}
+
+impl Index {
     /// Number of digits of a document number in the posting lists.
     pub fn id_width(&self) -> usize {
         let mut width = 1;
