@@ -38,6 +38,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             "refusing to use {} as the output folder: {why}",
             output.display()
         ))
+        .in_file(output)
         .hint("pass --output-dir with a folder that atlas may replace, such as public/"))
     };
     if root.starts_with(&out) {
@@ -130,20 +131,33 @@ impl Staging {
         Ok(self.dir.path().join(p))
     }
 
-    /// Writes a file at a relative path, creating folders.
+    /// Writes a new file at a relative path, creating folders. Two outputs at one path are
+    /// a bug or a collision the site's checks missed: the second write fails with
+    /// `AlreadyExists` instead of silently replacing the first.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
         let path = self.target(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, bytes)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?
+            .write_all(bytes)
     }
 
-    /// Copies a file to a relative path, creating folders.
+    /// Copies a file to a new relative path, creating folders (`AlreadyExists` if taken).
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.target(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
+        }
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "another output has the same path",
+            ));
         }
         std::fs::copy(from, path).map(|_| ())
     }
