@@ -570,6 +570,16 @@ impl Site {
                 );
             }
         };
+        // (language, region slug) -> parent slug
+        let parents: HashMap<(&str, &str), &str> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Page && f.section == REGIONS)
+            .filter_map(|f| {
+                let p = f.front.region.as_ref()?.parent.as_deref()?;
+                Some(((f.lang.as_str(), f.stem.as_str()), p))
+            })
+            .collect();
         for f in &self.files {
             if let Some(r) = &f.front.region {
                 if let Some(parent) = &r.parent {
@@ -577,6 +587,19 @@ impl Site {
                         diags.push(
                             f.front_error("parent", parent, "a region cannot be its own parent")
                                 .hint("remove `parent` or name another region"),
+                        );
+                    } else if let Some(circle) = parent_circle(&parents, &f.lang, &f.stem) {
+                        diags.push(
+                            f.front_error(
+                                "parent",
+                                parent,
+                                format!(
+                                    "the parents of region `{}` go round in a circle: {}",
+                                    f.stem,
+                                    circle.join(" → ")
+                                ),
+                            )
+                            .hint("one region of the circle must have another parent (or none)"),
                         );
                     } else if !region_exists(parent) {
                         diags.push(
@@ -1066,6 +1089,27 @@ impl Site {
         }
         self.warnings.extend(w);
     }
+}
+
+/// The chain of parents from `start` back to itself (`a → b → a`), if it goes round.
+fn parent_circle(
+    parents: &HashMap<(&str, &str), &str>,
+    lang: &str,
+    start: &str,
+) -> Option<Vec<String>> {
+    let mut chain = vec![start.to_string()];
+    let mut cur = start;
+    while let Some(&p) = parents.get(&(lang, cur)) {
+        chain.push(p.to_string());
+        if p == start {
+            return Some(chain);
+        }
+        if chain.len() > parents.len() + 1 {
+            return None; // a circle further up, reported on its own regions
+        }
+        cur = p;
+    }
+    None
 }
 
 fn type_name(t: DimensionType) -> &'static str {
