@@ -347,7 +347,9 @@ impl Site {
     /// Every site needs a home page; a section with pages but no `_index` file gets a plain
     /// one so that no link leads nowhere.
     fn add_missing_indexes(&mut self, diags: &mut Diagnostics) {
-        if !self.files.iter().any(|f| f.kind == Kind::Home) {
+        // A home file that failed to parse has been reported already.
+        if !self.files.iter().any(|f| f.kind == Kind::Home) && !self.broken_keys.contains("_index")
+        {
             diags.push(
                 Diagnostic::error("the site has no home page")
                     .in_file("content")
