@@ -193,6 +193,21 @@ fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
                     .hint("use lowercase letters, digits, - and _"),
             );
         }
+        if let Some(url) = &s.url {
+            // Rendered as a link: a `javascript:` or `data:` URL would run in readers' browsers.
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "source {:?}: url {url:?} is not an http(s) URL",
+                        s.id
+                    ))
+                    .in_file(SOURCES_FILE)
+                    .at_pos(locate(text, "url", url))
+                    .hint("give the full address, starting with https:// or http://"),
+                );
+            }
+        }
         if !seen.insert(&s.id) {
             diags.push(
                 Diagnostic::error(format!("source id {:?} is defined twice", s.id))
