@@ -102,8 +102,11 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
+        let prefix = format!(".{name}.atlas-tmp-");
+        remove_stale(&parent, &prefix, &output);
+        // The process id in the name tells a later build whether this folder is still in use.
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.atlas-tmp-"))
+            .prefix(&format!("{prefix}{}-", std::process::id()))
             .tempdir_in(&parent)?;
         std::fs::write(dir.path().join(MARKER), MARKER_TEXT)?;
         Ok(Staging { dir, output })
@@ -184,6 +187,47 @@ impl Staging {
     }
 }
 
+/// Removes what killed builds left beside the output: staging folders named
+/// `<prefix><pid>-<random>` whose process is gone (a build killed while rendering leaves its
+/// staging folder; one killed just after the swap leaves the previous output there, half
+/// removed). Only folders with exactly this naming are touched, never through a symbolic
+/// link, and only where `/proc` tells which processes are alive. If the output is missing
+/// and a `.old` folder of the two-rename swap is there (a build killed between its two
+/// renames), that folder is the previous output: it is put back, not removed.
+fn remove_stale(parent: &Path, prefix: &str, output: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || proc.join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = e.path();
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if rest.ends_with(".old") && std::fs::symlink_metadata(output).is_err() {
+            let _ = std::fs::rename(&path, output);
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
@@ -240,6 +284,41 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn stale_staging_folders_of_dead_processes_are_removed() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        // pid 0 is never a process we could see in /proc; our own pid is alive.
+        let dead = t.path().join(".public.atlas-tmp-0-abc123");
+        let alive = t
+            .path()
+            .join(format!(".public.atlas-tmp-{}-def456", std::process::id()));
+        let other = t.path().join(".other.atlas-tmp-0-abc123");
+        let mine = t.path().join(".public.atlas-tmp-notapid");
+        for d in [&dead, &alive, &other, &mine] {
+            std::fs::create_dir_all(d.join("en")).unwrap();
+            std::fs::write(d.join("en/index.html"), "x").unwrap();
+        }
+        let s = Staging::new(&out).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists());
+        }
+        for d in [&alive, &other, &mine] {
+            assert!(d.join("en/index.html").is_file(), "{}", d.display());
+        }
+        s.commit().unwrap();
+        // A previous output left as .old by a killed two-rename swap is put back.
+        std::fs::remove_dir_all(&out).unwrap();
+        let old = t.path().join(".public.atlas-tmp-0-xyz.old");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let s = Staging::new(&out).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"previous");
+        }
+        drop(s);
     }
 
     #[test]
