@@ -4,7 +4,8 @@
 //!
 //! - `exit`: the exit code (default 1). A failed build must not panic, must name a file in
 //!   every error and give a hint under it, and must leave no output and no staging folder.
-//! - `stderr`: fragments that must all appear in stderr (file:line:column, message, hint).
+//! - `stderr`: fragments that must all appear in stderr (file:line:column, message, hint);
+//!   `stderr_lacks`: fragments that must not (follow-up errors of the real one).
 //! - `args`: extra arguments to `atlas build`.
 //! - `theme = "overlay"`: the repository's theme is copied in first and the case's `themes/`
 //!   on top (the other cases link `themes -> ../../../../themes`); `remove` deletes files after.
@@ -31,6 +32,8 @@ struct Expect {
     exit: i32,
     #[serde(default)]
     stderr: Vec<String>,
+    #[serde(default)]
+    stderr_lacks: Vec<String>,
     #[serde(default)]
     args: Vec<String>,
     #[serde(default)]
@@ -330,6 +333,11 @@ fn run_case(name: &str) -> Outcome {
     for frag in &expect.stderr {
         if !r.stderr.contains(frag.as_str()) {
             return fail(format!("stderr lacks {frag:?}"));
+        }
+    }
+    for frag in &expect.stderr_lacks {
+        if r.stderr.contains(frag.as_str()) {
+            return fail(format!("stderr contains {frag:?}"));
         }
     }
     if let Err(e) = check_error_lines(&r.stderr) {
