@@ -557,7 +557,7 @@ impl Site {
             v.join(", ")
         };
         let check_source = |f: &SourcePage, key: &str, id: &str, diags: &mut Diagnostics| {
-            if self.data.source(id).is_none() {
+            if self.data.source(id).is_none() && !self.data.sources_unreadable {
                 diags.push(
                     f.front_error(
                         key,
@@ -626,6 +626,7 @@ impl Site {
                 for (dim_id, v) in &r.compare {
                     check_source(f, "source", &v.source, diags);
                     match self.data.dimension(dim_id) {
+                        None if self.data.dimensions_unreadable => {}
                         None => diags.push(
                             f.front_error(
                                 dim_id,
@@ -1243,7 +1244,8 @@ impl LinkResolver for Resolver<'_> {
     }
 
     fn source_exists(&self, id: &str) -> bool {
-        self.site.data.source(id).is_some()
+        // An unreadable registry was reported already; do not call every citation unknown.
+        self.site.data.source(id).is_some() || self.site.data.sources_unreadable
     }
 }
 
