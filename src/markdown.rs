@@ -18,7 +18,6 @@ use std::collections::HashSet;
 use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-
 /// What the Markdown renderer needs from the site.
 pub trait LinkResolver {
     /// Resolves the path of an `@/` link (without `@/` and anchor, e.g. `regions/beijing.md`)
