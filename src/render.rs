@@ -533,6 +533,11 @@ pub fn render_site(
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        return Diagnostic::error(format!("two outputs have the same path {path}")).hint(
+            "a theme static file or a file under content/ may collide with a page; rename one",
+        );
+    }
     Diagnostic::error(format!("cannot write {path} in the output: {e}"))
         .hint("check free disk space and permissions of the output folder")
 }

@@ -304,8 +304,7 @@ impl Index {
     pub fn new(lang: &str, sections: Vec<String>, docs: Vec<Doc>) -> Index {
         use rayon::prelude::*;
         // Analyse documents in parallel, then merge in document order.
-        let analysed: Vec<(HashMap<String, u32>, BTreeSet<[char; 2]>)> =
-            docs.par_iter().map(analyse).collect();
+        let analysed: Vec<Analysed> = docs.par_iter().map(analyse).collect();
         let mut index: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
         let mut gram_ids: HashMap<[char; 2], Vec<usize>> = HashMap::new();
         for (d, (weight, seen)) in analysed.into_iter().enumerate() {
@@ -334,7 +333,10 @@ impl Index {
 }
 
 /// The weighted terms and the bigrams of one document.
-fn analyse(doc: &Doc) -> (HashMap<String, u32>, BTreeSet<[char; 2]>) {
+/// A document's weighted terms and its bigrams.
+type Analysed = (HashMap<String, u32>, BTreeSet<[char; 2]>);
+
+fn analyse(doc: &Doc) -> Analysed {
     let mut weight: HashMap<String, u32> = HashMap::new();
     for (text, w) in [
         (&doc.title, W_TITLE),
