@@ -568,16 +568,16 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Per language: the shared context values.
     common: BTreeMap<String, Context>,
-    /// Per page: a short reference (title, url, summary...) for lists.
-    refs: Vec<Value>,
+    /// Per page: a short reference (title, url, summary...) for lists, made on first use
+    /// (`atlas serve` renders a few pages of a large site).
+    refs: Vec<std::sync::OnceLock<Value>>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares the values every page shares.
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let refs: Vec<Value> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&page_ref(site, theme, i)))
+        let refs = (0..site.pages.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let mut common = BTreeMap::new();
         let base = site.config.base_path();
@@ -634,6 +634,13 @@ impl<'a> Renderer<'a> {
 
     fn t(&self, lang: &str, key: &str) -> String {
         self.theme.i18n.t(lang, key)
+    }
+
+    /// The short reference of a page, for lists.
+    fn page_ref(&self, i: usize) -> Value {
+        self.refs[i]
+            .get_or_init(|| Value::from_serializable(&page_ref(self.site, self.theme, i)))
+            .clone()
     }
 
     /// Translations of a generated page at `{lang}/{rest}`.
@@ -910,7 +917,7 @@ impl<'a> Renderer<'a> {
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
                             .into_iter()
-                            .map(|j| self.refs[j].clone())
+                            .map(|j| self.page_ref(j))
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -1049,7 +1056,7 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));
                 c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
-                let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
+                let pages: Vec<Value> = term.pages.iter().map(|&i| self.page_ref(i)).collect();
                 c.insert_value("pages", Value::from(pages));
                 let html = self.theme.tera.render("term.html", &c)?;
                 Ok((format!("{path}index.html"), html))

@@ -245,7 +245,8 @@ fn builder(
 ) {
     let root = args.root.clone();
     let mut inc = Incremental::new(args);
-    let languages = rebuild(&mut inc, &shared, &root, &[], true);
+    let mut warned = Vec::new();
+    let languages = rebuild(&mut inc, &shared, &root, &[], true, &mut warned);
     let _ = ready.send(languages.unwrap_or_default());
     while let Ok(mut batch) = rx.recv() {
         // Everything that arrived meanwhile goes into the same rebuild.
@@ -265,18 +266,19 @@ fn builder(
         if batch.rescan {
             inc.render_all();
         }
-        rebuild(&mut inc, &shared, &root, &batch.paths, false);
+        rebuild(&mut inc, &shared, &root, &batch.paths, false, &mut warned);
     }
 }
 
 /// One rebuild: publish the result to the server and the open pages, print a summary.
-/// Returns the languages' URLs on success.
+/// Returns the languages' URLs. Warnings already printed (`warned`) are not repeated.
 fn rebuild(
     inc: &mut Incremental,
     shared: &Shared,
     root: &Path,
     touched: &[PathBuf],
     first: bool,
+    warned: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(String, String)>> {
     let start = Instant::now();
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -292,9 +294,32 @@ fn rebuild(
             .collect();
         println!("{} {}", stamp(), describe_files(&names));
     }
-    match inc.rebuild(touched) {
+    // A bug must not stop the server: a panic is reported like a build error, and the next
+    // rebuild starts from scratch.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inc.rebuild(touched)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            inc.render_all();
+            Err(Diagnostics(vec![
+                Diagnostic::error(format!("internal error while building: {what}")).hint(
+                    "this is a bug in atlas; please report it with the file you just changed",
+                ),
+            ]))
+        });
+    match result {
         Ok(update) => {
-            print_diagnostics(&update.warnings);
+            let new: Vec<Diagnostic> = update
+                .warnings
+                .iter()
+                .filter(|w| !warned.contains(w))
+                .cloned()
+                .collect();
+            print_diagnostics(&new);
+            *warned = update.warnings.clone();
             let elapsed = start.elapsed();
             publish(shared, &update, inc.outputs());
             if first {
@@ -309,7 +334,13 @@ fn rebuild(
             Some(update.languages)
         }
         Err(diags) => {
-            print_diagnostics(&diags.0);
+            let shown: Vec<Diagnostic> = diags
+                .0
+                .iter()
+                .filter(|d| d.is_error() || !warned.contains(d))
+                .cloned()
+                .collect();
+            print_diagnostics(&shown);
             let errors: Vec<Diagnostic> = diags.0.into_iter().filter(|d| d.is_error()).collect();
             // The site does not build, but its config may still say where it lives.
             let info = config_info(inc.args());

@@ -224,7 +224,7 @@ impl Incremental {
             .iter()
             .map(|l| (l.code.clone(), format!("{base_path}{}/", l.code)))
             .collect();
-        Ok(Update {
+        let update = Update {
             changed,
             removed,
             rendered: todo.len(),
@@ -232,10 +232,22 @@ impl Incremental {
             static_read: self.last_static_reads,
             load_time,
             render_time: start.elapsed(),
-            warnings: site.warnings,
+            warnings: site.warnings.clone(),
             base_path,
             languages,
-        })
+        };
+        drop(keyed);
+        drop(fp);
+        // Freeing a large site takes a while; the result is not kept waiting for it.
+        let garbage = (site, theme);
+        if std::thread::Builder::new()
+            .name("atlas-serve-free".into())
+            .spawn(move || drop(garbage))
+            .is_err()
+        {
+            // Could not start a thread: `garbage` was dropped here instead.
+        }
+        Ok(update)
     }
 }
 
@@ -354,6 +366,10 @@ struct Fingerprints<'a> {
     sections: HashMap<(String, String), Vec<usize>>,
     /// (language, region slug) → drug pages naming the region and region pages under it.
     region_deps: HashMap<(String, String), Vec<usize>>,
+    /// Per language: the comparison table (cells and region columns).
+    compare: HashMap<String, u64>,
+    /// Per language: the timeline (events and the pages they belong to).
+    timeline: HashMap<String, u64>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -486,6 +502,29 @@ impl<'a> Fingerprints<'a> {
         langs.hash(&mut all);
         global.insert(String::new(), all.finish());
 
+        let mut compare = HashMap::new();
+        let mut timeline = HashMap::new();
+        for (lang, m) in &site.langs {
+            let mut h = Xxh3::new();
+            for &r in &m.compare.regions {
+                refs[r].hash(&mut h);
+            }
+            for row in &m.compare.cells {
+                row.len().hash(&mut h);
+                for cell in row {
+                    cell.as_ref()
+                        .map(|c| (&c.value, &c.source, &c.note))
+                        .hash(&mut h);
+                }
+            }
+            compare.insert(lang.clone(), h.finish());
+            let mut h = Xxh3::new();
+            for e in &m.timeline {
+                (e.date, e.kind, &e.title, &e.source, meta[e.page]).hash(&mut h);
+            }
+            timeline.insert(lang.clone(), h.finish());
+        }
+
         Fingerprints {
             site,
             global,
@@ -494,6 +533,8 @@ impl<'a> Fingerprints<'a> {
             body,
             sections,
             region_deps,
+            compare,
+            timeline,
         }
     }
 
@@ -569,12 +610,7 @@ impl<'a> Fingerprints<'a> {
             }
             Job::Compare(l) | Job::CompareCsv(l) | Job::CompareJson(l) => {
                 self.global(l).hash(&mut h);
-                if let Some(m) = site.langs.get(l) {
-                    for &r in &m.compare.regions {
-                        self.refs[r].hash(&mut h);
-                    }
-                    debug_hash(&mut h, &m.compare.cells);
-                }
+                self.compare.get(l).hash(&mut h);
                 let kind = match job {
                     Job::Compare(_) => "html",
                     Job::CompareCsv(_) => "csv",
@@ -584,12 +620,7 @@ impl<'a> Fingerprints<'a> {
             }
             Job::Timeline(l) | Job::Feed(l) => {
                 self.global(l).hash(&mut h);
-                if let Some(m) = site.langs.get(l) {
-                    for e in &m.timeline {
-                        debug_hash(&mut h, &(e.date, e.kind, &e.title, &e.source));
-                        self.meta[e.page].hash(&mut h);
-                    }
-                }
+                self.timeline.get(l).hash(&mut h);
                 let kind = if matches!(job, Job::Feed(_)) {
                     "feed"
                 } else {
