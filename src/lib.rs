@@ -23,6 +23,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildReport, build};

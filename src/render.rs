@@ -577,8 +577,9 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Per language: the shared context values.
     common: BTreeMap<String, Context>,
-    /// Per page: a short reference (title, url, summary...) for lists.
-    refs: Vec<Value>,
+    /// Per page: a short reference (title, url, summary...) for lists, made on first use
+    /// (`atlas serve` renders a few pages of a large site).
+    refs: Vec<std::sync::OnceLock<Value>>,
     /// Per language: the comparison table, made once for the page, the CSV and the JSON.
     tables: BTreeMap<String, std::sync::OnceLock<Json>>,
 }
@@ -586,9 +587,8 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Prepares the values every page shares.
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let refs: Vec<Value> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&page_ref(site, theme, i)))
+        let refs = (0..site.pages.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let mut common = BTreeMap::new();
         let base = site.config.base_path();
@@ -652,6 +652,13 @@ impl<'a> Renderer<'a> {
 
     fn t(&self, lang: &str, key: &str) -> String {
         self.theme.i18n.t(lang, key)
+    }
+
+    /// The short reference of a page, for lists.
+    fn page_ref(&self, i: usize) -> Value {
+        self.refs[i]
+            .get_or_init(|| Value::from_serializable(&page_ref(self.site, self.theme, i)))
+            .clone()
     }
 
     /// Translations of a generated page at `{lang}/{rest}`.
@@ -941,7 +948,7 @@ impl<'a> Renderer<'a> {
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
                             .iter()
-                            .map(|&j| self.refs[j].clone())
+                            .map(|&j| self.page_ref(j))
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -1119,7 +1126,7 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));
                 c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
-                let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
+                let pages: Vec<Value> = term.pages.iter().map(|&i| self.page_ref(i)).collect();
                 c.insert_value("pages", Value::from(pages));
                 c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
                 let html = self.theme.tera.render("term.html", &c)?;
@@ -1142,10 +1149,10 @@ impl<'a> Renderer<'a> {
                         let pages: Vec<Value> = site
                             .section_pages(lang, &site.file(j).section)
                             .iter()
-                            .map(|&k| self.refs[k].clone())
+                            .map(|&k| self.page_ref(k))
                             .collect();
                         let mut g = tera::Map::new();
-                        g.insert("section".into(), self.refs[j].clone());
+                        g.insert("section".into(), self.page_ref(j));
                         g.insert("pages".into(), Value::from(pages));
                         Value::from(g)
                     })
