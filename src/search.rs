@@ -160,11 +160,13 @@ pub fn words(text: &str) -> Vec<String> {
 fn words_with(text: &str, hmm: bool) -> Vec<String> {
     let norm = normalize(text);
     let mut out = Vec::new();
+    // Words repeat: stem each distinct word once.
+    let mut stems: HashMap<&str, String> = HashMap::new();
     for run in runs(&norm) {
         match run {
             Run::Word(w) => {
                 if w.chars().nth(1).is_some() {
-                    out.push(stem(w));
+                    out.push(stems.entry(w).or_insert_with(|| stem(w)).clone());
                 }
             }
             Run::Ideographs(r) => {
