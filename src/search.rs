@@ -158,11 +158,15 @@ pub fn words(text: &str) -> Vec<String> {
 /// segmented without it (several times faster); a name missing from the dictionary is still
 /// found there through the bigrams.
 fn words_with(text: &str, hmm: bool) -> Vec<String> {
-    let norm = normalize(text);
+    words_of_normalized(&normalize(text), hmm)
+}
+
+/// [`words_with`] of a text already [`normalize`]d.
+fn words_of_normalized(norm: &str, hmm: bool) -> Vec<String> {
     let mut out = Vec::new();
     // Words repeat: stem each distinct word once.
     let mut stems: HashMap<&str, String> = HashMap::new();
-    for run in runs(&norm) {
+    for run in runs(norm) {
         match run {
             Run::Word(w) => {
                 if w.chars().nth(1).is_some() {
@@ -336,38 +340,47 @@ impl Index {
 
 /// The weighted terms and the bigrams of one document.
 /// A document's weighted terms and its bigrams.
-type Analysed = (HashMap<String, u32>, BTreeSet<[char; 2]>);
+type Analysed = (HashMap<String, u32>, Vec<[char; 2]>);
 
 fn analyse(doc: &Doc) -> Analysed {
     let mut weight: HashMap<String, u32> = HashMap::new();
-    for (text, w) in [
-        (&doc.title, W_TITLE),
-        (&doc.names, W_NAMES),
-        (&doc.description, W_DESCRIPTION),
-    ] {
-        let set: BTreeSet<String> = words(text).into_iter().collect();
-        for term in set {
-            *weight.entry(term).or_default() += w;
-        }
-    }
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for term in words_with(&doc.body, false) {
-        *counts.entry(term).or_default() += 1;
-    }
-    for (term, n) in counts {
-        *weight.entry(term).or_default() += n.min(BODY_CAP);
-    }
-    let mut seen = BTreeSet::new();
-    for text in [&doc.title, &doc.names, &doc.description, &doc.body] {
+    let mut grams: Vec<[char; 2]> = Vec::new();
+    // Each text is normalised once, for its words and its bigrams.
+    let texts = [
+        (&doc.title, Some(W_TITLE)),
+        (&doc.names, Some(W_NAMES)),
+        (&doc.description, Some(W_DESCRIPTION)),
+        (&doc.body, None),
+    ];
+    for (text, w) in texts {
         let norm = normalize(text);
         for run in runs(&norm) {
             if let Run::Ideographs(r) = run {
                 let chars: Vec<char> = r.chars().collect();
-                seen.extend(chars.windows(2).map(|p| [p[0], p[1]]));
+                grams.extend(chars.windows(2).map(|p| [p[0], p[1]]));
+            }
+        }
+        match w {
+            Some(w) => {
+                let set: BTreeSet<String> = words_of_normalized(&norm, true).into_iter().collect();
+                for term in set {
+                    *weight.entry(term).or_default() += w;
+                }
+            }
+            None => {
+                let mut counts: HashMap<String, u32> = HashMap::new();
+                for term in words_of_normalized(&norm, false) {
+                    *counts.entry(term).or_default() += 1;
+                }
+                for (term, n) in counts {
+                    *weight.entry(term).or_default() += n.min(BODY_CAP);
+                }
             }
         }
     }
-    (weight, seen)
+    grams.sort_unstable();
+    grams.dedup();
+    (weight, grams)
 }
 
 impl Index {
