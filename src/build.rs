@@ -41,7 +41,7 @@ pub struct BuildReport {
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
     let root = &args.root;
     let mut diags = Diagnostics::default();
-    let mut config = Config::load(root).map_err(|e| Diagnostics(e))?;
+    let mut config = Config::load(root).map_err(Diagnostics)?;
     if let Some(url) = &args.base_url {
         config.set_base_url(url).map_err(|e| Diagnostics(vec![e]))?;
     }

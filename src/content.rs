@@ -133,6 +133,9 @@ pub struct Content {
     pub broken_keys: std::collections::HashSet<String>,
 }
 
+/// A file that could not be read: the key it would have had (if its name was valid) and why.
+type PageFailure = (Option<String>, Vec<Diagnostic>);
+
 /// True for editor swap, backup and hidden files that must never be read as content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -217,7 +220,7 @@ pub fn load(root: &Path, config: &Config) -> Content {
             });
         }
     }
-    let results: Vec<Result<SourcePage, (Option<String>, Vec<Diagnostic>)>> = md_files
+    let results: Vec<Result<SourcePage, PageFailure>> = md_files
         .par_iter()
         .map(|p| read_page(root, &content_dir, p, config))
         .collect();
@@ -242,7 +245,7 @@ fn read_page(
     content_dir: &Path,
     path: &Path,
     config: &Config,
-) -> Result<SourcePage, (Option<String>, Vec<Diagnostic>)> {
+) -> Result<SourcePage, PageFailure> {
     let file = rel(root, path);
     let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
     let (section, stem, lang, kind) =
@@ -438,8 +441,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
         return Err(unterminated(delim));
     }
     let mut offset = front_start;
-    let mut line_no = 2;
-    for line in text[front_start..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[front_start..].split_inclusive('\n')) {
         if line.trim_end() == delim {
             let front = &text[front_start..offset];
             let body_start = (offset + line.len()).min(text.len());
@@ -452,7 +454,6 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(unterminated(delim))
 }

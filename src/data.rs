@@ -181,27 +181,44 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
+/// Checks that ids are valid and unique; `what` names them in messages.
+fn check_ids<'a>(
+    what: &str,
+    file: &str,
+    ids: impl Iterator<Item = &'a str>,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut seen = std::collections::HashSet::new();
-    for s in sources {
-        let at = locate(text, "id", &format!("\"{}\"", s.id));
-        if !valid_id(&s.id) {
+    for id in ids {
+        let at = locate(text, "id", &format!("\"{id}\""));
+        if !valid_id(id) {
             diags.push(
-                Diagnostic::error(format!("source id {:?} is not valid", s.id))
-                    .in_file(SOURCES_FILE)
+                Diagnostic::error(format!("{what} id {id:?} is not valid"))
+                    .in_file(file)
                     .at_pos(at)
                     .hint("use lowercase letters, digits, - and _"),
             );
         }
-        if !seen.insert(&s.id) {
+        if !seen.insert(id) {
             diags.push(
-                Diagnostic::error(format!("source id {:?} is defined twice", s.id))
-                    .in_file(SOURCES_FILE)
+                Diagnostic::error(format!("{what} id {id:?} is defined twice"))
+                    .in_file(file)
                     .at_pos(at)
-                    .hint("give each source its own id"),
+                    .hint(format!("give each {what} its own id")),
             );
         }
     }
+}
+
+fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
+    check_ids(
+        "source",
+        SOURCES_FILE,
+        sources.iter().map(|s| s.id.as_str()),
+        text,
+        diags,
+    );
 }
 
 fn check_dimensions(
@@ -210,25 +227,15 @@ fn check_dimensions(
     languages: &[&str],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut seen = std::collections::HashSet::new();
+    check_ids(
+        "dimension",
+        DIMENSIONS_FILE,
+        dims.iter().map(|d| d.id.as_str()),
+        text,
+        diags,
+    );
     for d in dims {
         let at = locate(text, "id", &format!("\"{}\"", d.id));
-        if !valid_id(&d.id) {
-            diags.push(
-                Diagnostic::error(format!("dimension id {:?} is not valid", d.id))
-                    .in_file(DIMENSIONS_FILE)
-                    .at_pos(at)
-                    .hint("use lowercase letters, digits, - and _"),
-            );
-        }
-        if !seen.insert(&d.id) {
-            diags.push(
-                Diagnostic::error(format!("dimension id {:?} is defined twice", d.id))
-                    .in_file(DIMENSIONS_FILE)
-                    .at_pos(at)
-                    .hint("give each dimension its own id"),
-            );
-        }
         for lang in languages {
             if !d.label.contains_key(*lang) {
                 diags.push(

@@ -10,6 +10,7 @@
 //! [`build::build`] runs them all.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -18,6 +19,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod site;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use atlas::build::BuildArgs;
 use atlas::diagnostics::{Diagnostic, Severity};
@@ -33,6 +33,65 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the site without writing anything: everything the build validates, translation
+    /// parity, stale facts, raw HTML, and (with --external) external links.
+    /// Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.
+    Check {
+        /// Site root: the folder that holds atlas.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format: human-readable lines, or one JSON document.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also check external http(s) links of the output (needs the network).
+        #[arg(long)]
+        external: bool,
+        /// Seconds allowed for each external link (with --external).
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        external_timeout: u64,
+        /// Report pages whose `updated` date is older than N days
+        /// (default: [check] stale_after_days in atlas.toml, or 365).
+        #[arg(long, value_name = "N")]
+        stale_days: Option<u32>,
+        /// Check pages marked draft = true too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new page, in every language of the site, from a commented template.
+    New {
+        /// Site root: the folder that holds atlas.toml.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+    /// Create a new site in DIR (a new or empty folder) that builds at once.
+    Init {
+        /// The folder of the new site.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum NewWhat {
+    /// content/regions/<SLUG>.<lang>.md for every language.
+    Region {
+        /// Lowercase ASCII letters and digits joined by hyphens, e.g. hainan-boao.
+        slug: String,
+    },
+    /// content/drugs/<SLUG>.<lang>.md for every language.
+    Drug {
+        /// Lowercase ASCII letters and digits joined by hyphens, e.g. remestemcel.
+        slug: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// `file:line:col: severity[category]: message` lines and a summary.
+    Human,
+    /// One JSON document on standard output.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +139,83 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Check {
+            root,
+            format,
+            external,
+            external_timeout,
+            stale_days,
+            drafts,
+        } => {
+            let mut args = atlas::check::CheckArgs::new(root);
+            args.drafts = drafts;
+            args.stale_days = stale_days;
+            if external {
+                args.external = Some(atlas::check::ExternalOptions {
+                    timeout: std::time::Duration::from_secs(external_timeout),
+                    ..Default::default()
+                });
+            }
+            check(&args, format)
+        }
+        Command::New { root, what } => match what {
+            NewWhat::Region { slug } => new_page(&root, atlas::scaffold::NewKind::Region, &slug),
+            NewWhat::Drug { slug } => new_page(&root, atlas::scaffold::NewKind::Drug, &slug),
+        },
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+fn check(args: &atlas::check::CheckArgs, format: Format) -> ExitCode {
+    let report = atlas::check::check(args);
+    match format {
+        Format::Json => print!("{}", report.to_json()),
+        Format::Human => print!("{}", report.to_human()),
+    }
+    if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn new_page(root: &std::path::Path, kind: atlas::scaffold::NewKind, slug: &str) -> ExitCode {
+    let today = chrono::Local::now().date_naive();
+    match atlas::scaffold::new_page(root, kind, slug, today) {
+        Ok(files) => {
+            for f in files {
+                println!("Created {}", f.display());
+            }
+            println!(
+                "The new pages are drafts: fill in the facts, then delete `draft = true` (preview with `atlas build --drafts`)."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match atlas::scaffold::init(dir) {
+        Ok(report) => {
+            println!(
+                "Created a new atlas site in {} ({} files).",
+                dir.display(),
+                report.files.len()
+            );
+            println!(
+                "Next: cd {} && atlas new region <slug> && atlas build --drafts",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_diagnostics(&[d]);
+            ExitCode::FAILURE
         }
     }
 }

@@ -114,28 +114,14 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let mut files = Vec::new();
-        for e in walkdir::WalkDir::new(&tdir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file()
-                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-            {
-                let name = e
-                    .path()
-                    .strip_prefix(&tdir)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read_to_string(e.path()) {
-                    Ok(t) => files.push((name, t)),
-                    Err(err) => errs.push(
-                        Diagnostic::error(format!("cannot read the template: {err}"))
-                            .in_file(rel(e.path()))
-                            .hint("save it as UTF-8 and make it readable"),
-                    ),
-                }
+        for (name, path) in files_under(&tdir) {
+            match std::fs::read_to_string(&path) {
+                Ok(t) => files.push((name, t)),
+                Err(err) => errs.push(
+                    Diagnostic::error(format!("cannot read the template: {err}"))
+                        .in_file(rel(&path))
+                        .hint("save it as UTF-8 and make it readable"),
+                ),
             }
         }
         let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
@@ -456,28 +442,34 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 /// that sit next to the content; a content file wins over a theme file of the same name.
 pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, PathBuf)> {
     let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let sdir = theme.dir.join("static");
-    for e in walkdir::WalkDir::new(&sdir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if e.file_type().is_file()
-            && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-        {
-            let rel = e
-                .path()
-                .strip_prefix(&sdir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, e.path().to_path_buf());
-        }
-    }
+    out.extend(files_under(&theme.dir.join("static")));
     for a in &site.assets {
         out.insert(a.rel.clone(), a.source.clone());
     }
     out.into_iter().collect()
+}
+
+/// Files under `dir` (sorted, hidden and editor files left out) as (relative path with `/`,
+/// path on disk).
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
 }
 
 /// A rendered output file.
@@ -734,11 +726,13 @@ impl<'a> Renderer<'a> {
         use std::fmt::Write;
         let site = self.site;
         let esc = crate::markdown::escape_html;
-        let mut entries: Vec<(
+        // (loc, lastmod, [(hreflang, href)])
+        type Entry = (
             String,
             Option<crate::date::PartialDate>,
             Vec<(String, String)>,
-        )> = Vec::new();
+        );
+        let mut entries: Vec<Entry> = Vec::new();
         let tag = |l: &str| {
             site.config
                 .language(l)
@@ -909,8 +903,8 @@ impl<'a> Renderer<'a> {
                         let specific = format!("section-{}.html", f.section.replace('/', "-"));
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
-                            .into_iter()
-                            .map(|j| self.refs[j].clone())
+                            .iter()
+                            .map(|&j| self.refs[j].clone())
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -1198,7 +1192,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let events = |evs: &Vec<crate::schema::Event>| -> Vec<Json> {
             let mut v: Vec<&crate::schema::Event> = evs.iter().collect();
-            v.sort_by(|a, b| a.date.cmp(&b.date));
+            v.sort_by_key(|e| e.date);
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
@@ -1228,8 +1222,8 @@ impl<'a> Renderer<'a> {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
                 "parent": parent, "names": r.names, "regulators": r.regulators,
                 "events": events(&r.events), "compare": compare,
-                "drugs": site.drugs_of_region(i).into_iter().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
-                "children": site.children_of_region(i).into_iter().map(link).collect::<Vec<_>>(),
+                "drugs": site.drugs_of_region(i).iter().copied().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
+                "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
             })
         });
         let drug = fm.drug.as_ref().map(|d| {
@@ -1302,7 +1296,8 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Json {
     json!({
         "title": f.front.title, "description": f.front.description, "url": site.url(i),
         "date": f.front.date.map(|d| d.to_string()), "date_human": f.front.date.map(|d| d.human(lang)),
-        "updated": f.front.updated.map(|d| d.to_string()), "summary": site.body(i).summary,
+        "updated": f.front.updated.map(|d| d.to_string()), // In lists, in-page anchors of the summary must point at the page itself.
+        "summary": site.body(i).summary.replace("href=\"#", &format!("href=\"{}#", site.url(i))),
         "fallback": site.pages[i].fallback, "section": f.section, "drug": drug, "region": region,
         "reading_time": site.body(i).reading_time,
     })

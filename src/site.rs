@@ -162,6 +162,16 @@ pub struct Site {
     /// Warnings found while building.
     pub warnings: Vec<Diagnostic>,
     index: HashMap<(String, String), usize>,
+    lists: Lists,
+}
+
+/// Lists computed once: (language, section) → pages; (language, region slug) → drugs and
+/// child regions. Each sorted by weight, then title.
+#[derive(Debug, Default)]
+struct Lists {
+    sections: HashMap<(String, String), Vec<usize>>,
+    drugs_of_region: HashMap<(String, String), Vec<usize>>,
+    children: HashMap<(String, String), Vec<usize>>,
 }
 
 impl Site {
@@ -193,10 +203,12 @@ impl Site {
             broken_keys: content.broken_keys,
             warnings: Vec::new(),
             index: HashMap::new(),
+            lists: Lists::default(),
         };
         site.check_sections(&mut diags);
         site.add_missing_indexes(&mut diags);
         site.make_pages(&mut diags);
+        site.index_lists();
         site.render_markdown(&mut diags);
         site.check_anchors(&mut diags);
         site.check_schemas(&mut diags);
@@ -250,22 +262,62 @@ impl Site {
     }
 
     /// Pages of one section in one language, sorted by weight, then title.
-    pub fn section_pages(&self, lang: &str, section: &str) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.pages.len())
-            .filter(|&i| {
-                let f = self.file(i);
-                self.pages[i].lang == lang && f.kind == Kind::Page && f.section == section
-            })
-            .collect();
-        v.sort_by(|&a, &b| {
-            let (fa, fb) = (self.file(a), self.file(b));
-            (fa.front.weight, &fa.front.title, &self.pages[a].key).cmp(&(
-                fb.front.weight,
-                &fb.front.title,
-                &self.pages[b].key,
-            ))
-        });
-        v
+    pub fn section_pages(&self, lang: &str, section: &str) -> &[usize] {
+        self.lists
+            .sections
+            .get(&(lang.to_string(), section.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Computes the section lists and the region relations once.
+    fn index_lists(&mut self) {
+        let mut lists = Lists::default();
+        for i in 0..self.pages.len() {
+            let f = self.file(i);
+            if f.kind != Kind::Page {
+                continue;
+            }
+            let lang = self.pages[i].lang.clone();
+            lists
+                .sections
+                .entry((lang.clone(), f.section.clone()))
+                .or_default()
+                .push(i);
+            if let Some(d) = &f.front.drug {
+                for r in &d.regions {
+                    lists
+                        .drugs_of_region
+                        .entry((lang.clone(), r.clone()))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            if let Some(parent) = f.front.region.as_ref().and_then(|r| r.parent.as_ref()) {
+                lists
+                    .children
+                    .entry((lang.clone(), parent.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let key = |site: &Site, i: usize| {
+            let f = site.file(i);
+            (
+                f.front.weight,
+                f.front.title.clone(),
+                site.pages[i].key.clone(),
+            )
+        };
+        for v in lists
+            .sections
+            .values_mut()
+            .chain(lists.drugs_of_region.values_mut())
+            .chain(lists.children.values_mut())
+        {
+            v.sort_by_cached_key(|&i| key(self, i));
+            v.dedup();
+        }
+        self.lists = lists;
     }
 
     /// Sections (folder names) that have an index or pages, sorted.
@@ -495,6 +547,9 @@ impl Site {
                 let Some(target) = self.page(&f.lang, &link.key) else {
                     continue;
                 };
+                if self.pages[target].fallback && self.broken_keys.contains(&link.key) {
+                    continue; // the target's own file has errors, reported already
+                }
                 let body = self.body(target);
                 if !body.anchors.contains(anchor) {
                     let mut known: Vec<&String> = body.anchors.iter().collect();
@@ -526,12 +581,14 @@ impl Site {
     }
 
     fn check_schemas(&self, diags: &mut Diagnostics) {
+        let regions: HashSet<&str> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Page && f.section == REGIONS)
+            .map(|f| f.stem.as_str())
+            .collect();
         let region_exists = |slug: &str| {
-            self.broken_keys.contains(&format!("{REGIONS}/{slug}"))
-                || self
-                    .files
-                    .iter()
-                    .any(|f| f.kind == Kind::Page && f.section == REGIONS && f.stem == slug)
+            regions.contains(slug) || self.broken_keys.contains(&format!("{REGIONS}/{slug}"))
         };
         let regions_list = || {
             let mut v: Vec<&str> = self
@@ -719,36 +776,18 @@ impl Site {
     }
 
     /// Drugs (same language) whose `regions` name this region page.
-    pub fn drugs_of_region(&self, page: usize) -> Vec<usize> {
-        let slug = &self.file(page).stem;
-        let lang = &self.pages[page].lang;
-        self.section_pages(lang, DRUGS)
-            .into_iter()
-            .filter(|&d| {
-                self.file(d)
-                    .front
-                    .drug
-                    .as_ref()
-                    .is_some_and(|x| x.regions.contains(slug))
-            })
-            .collect()
+    pub fn drugs_of_region(&self, page: usize) -> &[usize] {
+        let key = (self.pages[page].lang.clone(), self.file(page).stem.clone());
+        self.lists
+            .drugs_of_region
+            .get(&key)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Regions (same language) whose parent is this region page.
-    pub fn children_of_region(&self, page: usize) -> Vec<usize> {
-        let slug = &self.file(page).stem;
-        let lang = &self.pages[page].lang;
-        self.section_pages(lang, REGIONS)
-            .into_iter()
-            .filter(|&r| {
-                self.file(r)
-                    .front
-                    .region
-                    .as_ref()
-                    .and_then(|x| x.parent.as_ref())
-                    == Some(slug)
-            })
-            .collect()
+    pub fn children_of_region(&self, page: usize) -> &[usize] {
+        let key = (self.pages[page].lang.clone(), self.file(page).stem.clone());
+        self.lists.children.get(&key).map_or(&[], Vec::as_slice)
     }
 
     /// Pages (any section, same language) that cite a source.
@@ -822,7 +861,8 @@ impl Site {
     fn compare_table(&self, lang: &str) -> CompareTable {
         let regions: Vec<usize> = self
             .section_pages(lang, REGIONS)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&i| {
                 self.file(i)
                     .front

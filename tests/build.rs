@@ -159,7 +159,7 @@ fn every_internal_link_resolves() {
                 let rel = path.strip_prefix("/atlas/").unwrap_or_else(|| {
                     panic!("{url} in {:?} is not under the base path", e.path())
                 });
-                let rel = percent_decode(rel);
+                let rel = decode(rel);
                 let target = if rel.is_empty() || rel.ends_with('/') {
                     out.join(&rel).join("index.html")
                 } else {
@@ -169,22 +169,6 @@ fn every_internal_link_resolves() {
             }
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 #[test]

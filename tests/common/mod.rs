@@ -118,3 +118,11 @@ pub fn attr(doc: &scraper::Html, css: &str, name: &str) -> Vec<String> {
         .filter_map(|e| e.value().attr(name).map(String::from))
         .collect()
 }
+
+/// Percent-decodes a URL path or fragment.
+pub fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}

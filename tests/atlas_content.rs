@@ -1,0 +1,258 @@
+//! Checks on the repository's own atlas content (not fixtures): a later edit that breaks
+//! translation parity, a link, a citation or the comparison table fails CI.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_repo() -> (tempfile::TempDir, Run) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("public");
+    let r = atlas(
+        &[
+            "build",
+            "--root",
+            repo().to_str().unwrap(),
+            "--output-dir",
+            dest.to_str().unwrap(),
+        ],
+        repo(),
+    );
+    (out, r)
+}
+
+#[test]
+fn builds_with_no_error_and_no_warning() {
+    let (_out, r) = build_repo();
+    assert!(r.ok(), "{r:?}");
+    assert!(
+        !r.stderr.contains("warning"),
+        "the atlas content must build without warnings:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_page_exists_in_both_languages() {
+    let mut zh = BTreeSet::new();
+    let mut en = BTreeSet::new();
+    for e in walkdir::WalkDir::new(repo().join("content")) {
+        let e = e.unwrap();
+        let name = e
+            .path()
+            .strip_prefix(repo().join("content"))
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if let Some(stem) = name.strip_suffix(".zh.md") {
+            zh.insert(stem.to_string());
+        } else if let Some(stem) = name.strip_suffix(".en.md") {
+            en.insert(stem.to_string());
+        }
+    }
+    assert!(zh.len() > 20);
+    assert_eq!(zh, en, "pages present in one language only");
+}
+
+#[test]
+fn structured_facts_agree_across_languages() {
+    let config = atlas::config::Config::load(repo()).unwrap();
+    let content = atlas::content::load(repo(), &config);
+    assert!(content.diagnostics.is_empty(), "{:?}", content.diagnostics);
+    let find = |key: &str, lang: &str| {
+        content
+            .pages
+            .iter()
+            .find(|p| p.key() == key && p.lang == lang)
+    };
+    let dims = atlas::data::Data::load(repo(), &["zh", "en"]).0;
+    let mut checked = 0;
+    for zh in content.pages.iter().filter(|p| p.lang == "zh") {
+        let en = find(&zh.key(), "en").expect("translation");
+        let file = zh.file.display();
+        if let (Some(a), Some(b)) = (&zh.front.region, &en.front.region) {
+            assert_eq!(a.kind, b.kind, "{file}: kind");
+            assert_eq!(a.parent, b.parent, "{file}: parent");
+            assert_eq!(a.sources, b.sources, "{file}: sources");
+            let ev = |r: &atlas::schema::RegionData| {
+                r.events
+                    .iter()
+                    .map(|e| (e.date, e.kind, e.source.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ev(a), ev(b), "{file}: events");
+            assert_eq!(
+                a.compare.keys().collect::<Vec<_>>(),
+                b.compare.keys().collect::<Vec<_>>(),
+                "{file}: compare dimensions"
+            );
+            for (k, va) in &a.compare {
+                let vb = &b.compare[k];
+                assert_eq!(va.source, vb.source, "{file}: compare {k} source");
+                let text = dims
+                    .dimension(k)
+                    .map(|d| d.kind == atlas::data::DimensionType::Text)
+                    .unwrap_or(false);
+                if !text {
+                    assert_eq!(va.value, vb.value, "{file}: compare {k} value");
+                }
+            }
+            checked += 1;
+        }
+        if let (Some(a), Some(b)) = (&zh.front.drug, &en.front.drug) {
+            assert_eq!(a.status, b.status, "{file}: status");
+            assert_eq!(a.regions, b.regions, "{file}: regions");
+            assert_eq!(a.sources, b.sources, "{file}: sources");
+            assert_eq!(a.inn, b.inn, "{file}: inn");
+            assert_eq!(a.brand, b.brand, "{file}: brand");
+            let ev = |d: &atlas::schema::DrugData| {
+                d.events
+                    .iter()
+                    .map(|e| (e.date, e.kind, e.source.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ev(a), ev(b), "{file}: events");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} pages checked");
+}
+
+#[test]
+fn every_link_in_the_built_site_resolves() {
+    let (out, r) = build_repo();
+    assert!(r.ok(), "{r:?}");
+    let public = out.path().join("public");
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(&public) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        assert!(
+            !html.contains("class=\"notice\""),
+            "{:?} is an untranslated fallback page",
+            e.path()
+        );
+        let doc = scraper::Html::parse_document(&html);
+        for (css, a) in [
+            ("a[href]", "href"),
+            ("link[href]", "href"),
+            ("img[src]", "src"),
+            ("script[src]", "src"),
+        ] {
+            for url in attr(&doc, css, a) {
+                if url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with("mailto:")
+                {
+                    continue;
+                }
+                let (path, frag) = url.split_once('#').unwrap_or((&url, ""));
+                let target = if path.is_empty() {
+                    e.path().to_path_buf()
+                } else {
+                    let rel =
+                        decode(path.strip_prefix('/').unwrap_or_else(|| {
+                            panic!("{url} is not root-relative in {:?}", e.path())
+                        }));
+                    if rel.is_empty() || rel.ends_with('/') {
+                        public.join(&rel).join("index.html")
+                    } else {
+                        public.join(&rel)
+                    }
+                };
+                assert!(target.is_file(), "{url} in {:?} leads nowhere", e.path());
+                if !frag.is_empty() && target.extension().is_some_and(|x| x == "html") {
+                    let id = decode(frag);
+                    let t = std::fs::read_to_string(&target).unwrap();
+                    assert!(
+                        t.contains(&format!("id=\"{id}\"")),
+                        "{url} in {:?}: no element with id {id}",
+                        e.path()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn comparison_table_covers_the_five_regions() {
+    let (out, r) = build_repo();
+    assert!(r.ok(), "{r:?}");
+    for lang in ["zh", "en"] {
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join(format!("public/{lang}/compare/table.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        let t = &json["table"];
+        let slugs: Vec<&str> = t["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["slug"].as_str().unwrap())
+            .collect();
+        for s in ["beijing", "shanghai", "shenzhen", "hunan", "hainan-boao"] {
+            assert!(
+                slugs.contains(&s),
+                "{lang}: {s} missing from the table: {slugs:?}"
+            );
+        }
+        let rows = t["rows"].as_array().unwrap().len();
+        assert!((10..=16).contains(&rows), "{lang}: {rows} dimensions");
+        let known = t["known"].as_u64().unwrap() as f64;
+        let total = t["total"].as_u64().unwrap() as f64;
+        assert!(
+            known / total >= 0.6,
+            "{lang}: only {known} of {total} cells known"
+        );
+        // Every known cell cites a source.
+        for row in t["rows"].as_array().unwrap() {
+            for c in row["cells"].as_array().unwrap() {
+                if c["known"] == true {
+                    assert!(c["source"]["id"].is_string(), "{c}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_placeholder_text() {
+    for e in walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(repo().join("data")))
+    {
+        let e = e.unwrap();
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let t = std::fs::read_to_string(e.path()).unwrap();
+        for bad in [
+            "TODO",
+            "TBD",
+            "FIXME",
+            "lorem",
+            "Lorem",
+            "XXX",
+            "待补充",
+            "待定",
+        ] {
+            assert!(!t.contains(bad), "{:?} contains {bad}", e.path());
+        }
+        if e.path().extension().is_some_and(|x| x == "md") {
+            let body = t.splitn(3, "+++").nth(2).unwrap_or("");
+            assert!(body.trim().len() > 20, "{:?} has an empty body", e.path());
+        }
+    }
+}

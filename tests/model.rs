@@ -1,0 +1,359 @@
+//! End-to-end tests of the atlas model: schemas, cross-links, relations, sources, the
+//! comparison table (HTML, CSV and JSON agree), taxonomies and the timeline.
+
+mod common;
+use common::*;
+
+fn built() -> Site {
+    let s = fixture("basic");
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    s
+}
+
+/// The comparison table as the HTML shows it: (header row, rows of cell texts).
+fn html_table(s: &Site, lang: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let doc = s.html(&format!("public/{lang}/compare/index.html"));
+    let head: Vec<String> = select(&doc, "table.compare thead th")
+        .iter()
+        .map(|e| text(e).trim().to_string())
+        .collect();
+    let rows = select(&doc, "table.compare tbody tr")
+        .iter()
+        .map(|tr| {
+            let label = tr
+                .select(&scraper::Selector::parse("th .dim-label").unwrap())
+                .next()
+                .map(|e| text(&e))
+                .unwrap();
+            let mut v = vec![label];
+            for td in tr.select(&scraper::Selector::parse("td").unwrap()) {
+                // The value is the first link or the "unknown" span.
+                let first = td
+                    .select(&scraper::Selector::parse("a, span.unknown").unwrap())
+                    .next()
+                    .unwrap();
+                v.push(text(&first).trim().to_string());
+            }
+            v
+        })
+        .collect();
+    (head, rows)
+}
+
+#[test]
+fn compare_table_html_csv_json_agree_cell_by_cell() {
+    let s = built();
+    for lang in ["zh", "en"] {
+        let (head, rows) = html_table(&s, lang);
+        // CSV: UTF-8 with a byte-order mark.
+        let bytes = std::fs::read(s.path(&format!("public/{lang}/compare/table.csv"))).unwrap();
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "no BOM");
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[3..]);
+        let csv_rows: Vec<Vec<String>> = rdr
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(csv_rows[0], head, "{lang}: CSV header");
+        assert_eq!(&csv_rows[1..], &rows[..], "{lang}: CSV rows");
+        // JSON: the same cells.
+        let json: serde_json::Value =
+            serde_json::from_str(&s.read(&format!("public/{lang}/compare/table.json"))).unwrap();
+        let t = &json["table"];
+        let regions: Vec<String> = t["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(&head[1..], &regions[..]);
+        for (row, jrow) in rows.iter().zip(t["rows"].as_array().unwrap()) {
+            assert_eq!(row[0], jrow["label"].as_str().unwrap());
+            let cells: Vec<String> = jrow["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["display"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(&row[1..], &cells[..]);
+        }
+        // Both pages link to the data.
+        let doc = s.html(&format!("public/{lang}/compare/index.html"));
+        let hrefs = attr(&doc, "a", "href");
+        assert!(
+            hrefs.contains(&format!("/atlas/{lang}/compare/table.csv"))
+                && hrefs.contains(&format!("/atlas/{lang}/compare/table.json"))
+        );
+    }
+    // Known values and unknowns, in the reader's language.
+    let (head, rows) = html_table(&s, "zh");
+    assert_eq!(head, vec!["维度", "北京", "上海"]);
+    assert_eq!(rows[0], vec!["地方立法", "✓ 是", "◐ 部分"]);
+    assert_eq!(rows[1], vec!["关键政策年份", "2024年", "未知"]);
+    assert_eq!(rows[2], vec!["研究中心数量", "未知", "3"]);
+    assert_eq!(rows[3], vec!["概要", "先行先试", "未知"]);
+    let (_, rows) = html_table(&s, "en");
+    assert_eq!(rows[0], vec!["Local legislation", "✓ yes", "◐ partial"]);
+    assert_eq!(rows[2], vec!["Research centres", "unknown", "3"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&s.read("public/en/compare/table.json")).unwrap();
+    assert_eq!(json["table"]["known"], 5);
+    assert_eq!(json["table"]["unknown"], 3);
+    assert_eq!(json["table"]["rows"][0]["cells"][0]["value"], "yes");
+    assert_eq!(
+        json["table"]["rows"][0]["cells"][0]["source"]["id"],
+        "paper"
+    );
+}
+
+#[test]
+fn compare_cells_link_to_region_and_source() {
+    let s = built();
+    let doc = s.html("public/zh/compare/index.html");
+    let first = select(&doc, "table.compare tbody tr td")[0].html();
+    assert!(
+        first.contains("href=\"/atlas/zh/regions/beijing/\""),
+        "{first}"
+    );
+    assert!(
+        first.contains("href=\"/atlas/zh/regions/beijing/#src-paper\""),
+        "{first}"
+    );
+    // The region page has that anchor.
+    let region = s.html("public/zh/regions/beijing/index.html");
+    assert_eq!(select(&region, "#src-paper").len(), 1);
+}
+
+#[test]
+fn links_resolve_to_the_same_language() {
+    let s = built();
+    let zh = s.html("public/zh/regions/beijing/index.html");
+    let hrefs = attr(&zh, ".prose a", "href");
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.starts_with("/atlas/zh/regions/shanghai/#")),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"/atlas/zh/drugs/remestemcel/".to_string()),
+        "{hrefs:?}"
+    );
+    let en = s.html("public/en/regions/beijing/index.html");
+    let hrefs = attr(&en, ".prose a", "href");
+    assert!(
+        hrefs.contains(&"/atlas/en/regions/shanghai/".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"/atlas/en/drugs/remestemcel/#approval".to_string()),
+        "{hrefs:?}"
+    );
+}
+
+#[test]
+fn backlinks_and_relations() {
+    let s = built();
+    // Beijing is linked from the home page, from Shanghai's body and from the drug's `regions`.
+    let doc = s.html("public/zh/regions/beijing/index.html");
+    let back: Vec<String> = select(&doc, ".backlinks a").iter().map(text).collect();
+    assert_eq!(back, vec!["上海", "瑞欧西", "首页"]);
+    // The region page lists the drugs that name it.
+    let drugs = attr(&doc, "a", "href");
+    assert!(drugs.contains(&"/atlas/zh/drugs/remestemcel/".to_string()));
+    // China lists Beijing and Shanghai as sub-regions (parent relation).
+    let china = s.read("public/zh/regions/china/index.html");
+    assert!(
+        china.contains("/atlas/zh/regions/beijing/")
+            && china.contains("/atlas/zh/regions/shanghai/")
+    );
+    // The drug's fact box links to its related region.
+    let drug = s.html("public/en/drugs/remestemcel/index.html");
+    assert!(attr(&drug, ".factbox a", "href").contains(&"/atlas/en/regions/beijing/".to_string()));
+}
+
+#[test]
+fn sources_are_listed_and_numbered() {
+    let s = built();
+    let doc = s.html("public/zh/regions/beijing/index.html");
+    let ids = attr(&doc, ".sources li", "id");
+    // Inline citations first, then front matter sources.
+    assert_eq!(ids, vec!["src-paper", "src-news"]);
+    let page = s.read("public/zh/regions/beijing/index.html");
+    assert!(page.contains("<sup class=\"cite\">[<a href=\"#src-paper\">1</a>]</sup>"));
+    // The registry page lists every source with the pages that cite it.
+    let reg = s.html("public/en/sources/index.html");
+    assert_eq!(
+        attr(&reg, ".source-list > li", "id"),
+        vec!["src-paper", "src-news", "src-unused"]
+    );
+    assert!(
+        s.read("public/en/sources/index.html")
+            .contains("https://doi.org/10.3969/j.issn.1003-6350.2024.07.027")
+    );
+}
+
+#[test]
+fn timeline_is_newest_first_and_links_back() {
+    let s = built();
+    let doc = s.html("public/zh/timeline/index.html");
+    let dates = attr(&doc, ".timeline time", "datetime");
+    assert_eq!(dates, vec!["2025-06-11", "2025-06", "2024-12", "2024"]);
+    let links = attr(&doc, ".timeline li > a:first-of-type", "href");
+    assert_eq!(links[0], "/atlas/zh/regions/shanghai/");
+    assert_eq!(links[2], "/atlas/zh/drugs/remestemcel/");
+    // The Atom feed has one entry per event.
+    let feed = s.read("public/zh/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 4);
+}
+
+#[test]
+fn taxonomy_pages_with_counts() {
+    let s = built();
+    let doc = s.html("public/zh/indications/index.html");
+    let terms: Vec<String> = select(&doc, ".terms li")
+        .iter()
+        .map(|e| text(e).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(terms, vec!["急性移植物抗宿主病 (1)"]);
+    assert!(s.path("public/zh/cell-sources/骨髓/index.html").is_file());
+    let status = s.read("public/en/status/approved/index.html");
+    assert!(status.contains("/atlas/en/drugs/remestemcel/"));
+    assert!(
+        s.read("public/en/status/index.html")
+            .contains(">Approved</a>")
+    );
+}
+
+fn fails_with(s: &Site, expect: &[&str]) {
+    let r = s.build(&[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    for e in expect {
+        assert!(r.stderr.contains(e), "expected {e:?} in\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains("panicked"));
+}
+
+#[test]
+fn schema_errors_name_file_line_and_allowed_values() {
+    let s = fixture("basic");
+    s.edit(
+        "content/regions/beijing.zh.md",
+        "kind = \"municipality\"",
+        "kind = \"city\"",
+    );
+    s.edit(
+        "content/drugs/remestemcel.en.md",
+        "status = \"approved\"",
+        "status = \"phase_4\"",
+    );
+    s.edit(
+        "content/drugs/remestemcel.zh.md",
+        "regions = [\"beijing\"]",
+        "regions = [\"beijing\", \"atlantis\"]",
+    );
+    s.edit(
+        "content/regions/shanghai.zh.md",
+        "date = \"2025-06-11\"",
+        "date = \"2025-06-31\"",
+    );
+    s.edit(
+        "content/regions/china.en.md",
+        "kind = \"national\"",
+        "kind = \"national\"\nparent = \"mars\"",
+    );
+    s.edit(
+        "content/regions/china.zh.md",
+        "[region]\nkind = \"national\"\nsources = [\"paper\"]\n",
+        "",
+    );
+    fails_with(
+        &s,
+        &[
+            "content/regions/beijing.zh.md:9:8: error: front matter: unknown variant `city`, expected one of `national`, `municipality`",
+            "content/drugs/remestemcel.en.md:10:10: error: front matter: unknown variant `phase_4`, expected one of `approved`",
+            "content/drugs/remestemcel.zh.md:12:23: error: related region `atlantis` does not exist",
+            "content/regions/shanghai.zh.md:11:8: error: front matter: `2025-06-31` is not a date",
+            "content/regions/china.en.md:7:11: error: parent region `mars` does not exist",
+            "content/regions/china.zh.md:2:1: error: a region page needs a [region] table",
+            "hint: use the slug of a page in content/regions/: beijing, china",
+            "Build failed: 6 error(s)",
+        ],
+    );
+}
+
+#[test]
+fn compare_errors() {
+    let s = fixture("basic");
+    s.edit(
+        "content/regions/beijing.zh.md",
+        "[region.compare.legislation]\nvalue = \"yes\"",
+        "[region.compare.legislation]\nvalue = \"maybe\"",
+    );
+    s.edit("content/regions/beijing.en.md", "[region.compare.key_year]", "[region.compare.funding]\nvalue = \"yes\"\nsource = \"paper\"\n\n[region.compare.key_year]");
+    s.edit(
+        "content/regions/shanghai.zh.md",
+        "value = 3",
+        "value = \"three\"",
+    );
+    fails_with(
+        &s,
+        &[
+            "content/regions/beijing.zh.md:27:1: error: [region.compare.legislation]: \"maybe\" is not one of \"yes\", \"no\", \"partial\"",
+            "content/regions/beijing.en.md:30:1: error: unknown comparison dimension `funding`",
+            "hint: use one of the ids in data/dimensions.toml: legislation, key_year, centres, summary",
+            "content/regions/shanghai.zh.md:21:1: error: [region.compare.centres]: \"three\" is not a number",
+            "Build failed: 3 error(s)",
+        ],
+    );
+}
+
+#[test]
+fn link_and_source_errors_are_reported_together() {
+    let s = fixture("basic");
+    s.edit(
+        "content/regions/beijing.zh.md",
+        "[上海](@/regions/shanghai.md#历史)",
+        "[上海](@/regions/shanghai.md#没有)",
+    );
+    s.edit(
+        "content/regions/beijing.en.md",
+        "See [Shanghai](@/regions/shanghai.md)",
+        "See [Nowhere](@/regions/nowhere.md)",
+    );
+    s.edit(
+        "content/drugs/remestemcel.en.md",
+        "Approved[@news].",
+        "Approved[@nosuch].",
+    );
+    s.edit(
+        "content/drugs/remestemcel.zh.md",
+        "sources = [\"news\"]",
+        "sources = [\"news\", \"ghost\"]",
+    );
+    fails_with(
+        &s,
+        &[
+            "content/regions/beijing.zh.md:56:5: error: broken anchor #没有: content/regions/shanghai.zh.md has no heading with that id",
+            "hint: its headings are: #历史",
+            "content/regions/beijing.en.md:46:5: error: broken link @/regions/nowhere.md",
+            "content/drugs/remestemcel.en.md:23:9: error: citation [@nosuch]: no source with id `nosuch`",
+            "content/drugs/remestemcel.zh.md:13:20: error: unknown source id `ghost`",
+            "Build failed: 4 error(s)",
+        ],
+    );
+}
+
+#[test]
+fn uncited_source_is_a_warning_not_an_error() {
+    let s = built();
+    let r = s.build(&[]);
+    assert!(r.ok());
+    assert!(
+        r.stderr
+            .contains("data/sources.toml:17:6: warning: source `unused` is not cited by any page"),
+        "{r:?}"
+    );
+}
