@@ -789,9 +789,12 @@ impl<'a> Renderer<'a> {
         let mut x = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
+        // Computed once: `Option::or` evaluates its argument for every entry, and each
+        // evaluation scans every page (quadratic in the number of pages).
+        let latest_all = self.latest(None);
         for (loc, lastmod, alts) in entries {
             let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", esc(&loc));
-            if let Some(d) = lastmod.or(self.latest(None)) {
+            if let Some(d) = lastmod.or(latest_all) {
                 let _ = writeln!(x, "    <lastmod>{}</lastmod>", d.first_day());
             }
             if alts.len() > 1 {
