@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# A bounded load test of `atlas serve` on 127.0.0.1 (and nothing else): builds atlas in
+# release, serves a copy of this repository's site, opens SSE live-reload connections, runs
+# wrk against a few pages while a Markdown file is edited every second, samples the server's
+# RSS, then stops everything and prints a summary.
+#
+#   scripts/load-test.sh                      # 100 SSE clients, wrk -t2 -c50 -d30s
+#   SSE=20 DURATION=10 scripts/load-test.sh   # smaller
+#
+# Needs: cargo, wrk (Debian package `wrk`), python3, curl.
+set -euo pipefail
+
+SSE=${SSE:-100}
+DURATION=${DURATION:-30}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-50}
+RSS_EVERY=${RSS_EVERY:-3}
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+for tool in wrk python3 curl cargo; do
+    command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 1; }
+done
+
+echo "== uptime: $(uptime)"
+echo "== building atlas (release)"
+(cd "$repo" && cargo build --release --bin atlas --quiet)
+atlas="$repo/target/release/atlas"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+site="$work/site"
+mkdir -p "$site"
+cp -rL "$repo/content" "$repo/data" "$repo/themes" "$repo/atlas.toml" "$site/"
+
+"$atlas" serve --bind 127.0.0.1 --port 0 --root "$site" >"$work/serve.log" 2>&1 &
+server=$!
+pids+=("$server")
+for _ in $(seq 600); do
+    grep -q '^Serving ' "$work/serve.log" && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
+    sleep 0.1
+done
+url=$(sed -n 's/^Serving .* at \(http:\/\/127\.0\.0\.1:[0-9]*\/.*\)$/\1/p' "$work/serve.log" | head -1)
+[ -n "$url" ] || { echo "error: the server did not start on 127.0.0.1" >&2; cat "$work/serve.log"; exit 1; }
+origin=$(printf '%s\n' "$url" | sed -E 's#^(http://[^/]+).*#\1#')
+base=${url#"$origin"}
+echo "== serving at $url (pid $server)"
+
+# Pages for wrk: the home pages, a list, a page, the compare table and the stylesheet.
+paths=("${base}zh/" "${base}en/" "${base}en/regions/" "${base}en/drugs/ryoncil/" "${base}zh/compare/" "${base}style.css")
+for p in "${paths[@]}"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$origin$p")
+    [ "$code" = 200 ] || { echo "error: GET $p gave $code" >&2; exit 1; }
+done
+
+# SSE clients: one thread per connection, counting `build` messages (not the first `hello`).
+cat >"$work/sse.py" <<'EOF'
+import json, socket, sys, threading, time
+host, port, path, n, secs = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+counts = [0] * n
+hello = [False] * n
+errors = []
+def client(i):
+    try:
+        s = socket.create_connection((host, port), timeout=10)
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        s.settimeout(1)
+        buf = b""
+        end = time.time() + secs
+        while time.time() < end:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                errors.append(f"client {i}: closed by the server")
+                return
+            buf += chunk
+            *lines, buf = buf.split(b"\n")
+            for line in lines:
+                if line.startswith(b"data: "):
+                    t = json.loads(line[6:]).get("type")
+                    if t == "hello":
+                        hello[i] = True
+                    elif t == "build":
+                        counts[i] += 1
+        s.close()
+    except Exception as e:
+        errors.append(f"client {i}: {e}")
+ts = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+for t in ts: t.start()
+for t in ts: t.join()
+c = sorted(counts)
+print(f"SSE connections: {n}, got hello: {sum(hello)}, errors: {len(errors)}")
+print(f"build messages per connection: min {c[0]}, median {c[n // 2]}, max {c[-1]}")
+for e in errors[:5]: print("  ", e)
+EOF
+hostport=${origin#http://}
+sse_secs=$((DURATION + 6))
+python3 "$work/sse.py" "${hostport%:*}" "${hostport#*:}" "${base}__atlas/events" "$SSE" "$sse_secs" >"$work/sse.out" 2>&1 &
+pids+=("$!")
+sse=$!
+sleep 2
+
+# RSS every few seconds until stopped.
+(
+    while kill -0 "$server" 2>/dev/null; do
+        printf '%s %s\n' "$(date +%s)" "$(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$server/status" 2>/dev/null)"
+        sleep "$RSS_EVERY"
+    done
+) >"$work/rss.log" &
+pids+=("$!")
+rss=$!
+
+# Edit a Markdown file every second (saved like an editor: write beside it, rename over it).
+page="$site/content/drugs/ryoncil.en.md"
+tmp="$site/content/drugs/.ryoncil.en.md.load-test.tmp"
+cp "$page" "$work/page.orig"
+(
+    i=0
+    while :; do
+        i=$((i + 1))
+        { cat "$work/page.orig"; printf '\nLoad-test edit %d.\n' "$i"; } >"$tmp"
+        mv "$tmp" "$page"
+        echo "$i" >"$work/edits"
+        sleep 1
+    done
+) &
+pids+=("$!")
+editor=$!
+
+lua="$work/paths.lua"
+{
+    echo 'local paths = {'
+    for p in "${paths[@]}"; do printf '  "%s",\n' "$p"; done
+    echo '}'
+    echo 'local i = 0'
+    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
+} >"$lua"
+
+echo "== wrk -t$THREADS -c$CONNS -d${DURATION}s --latency over ${#paths[@]} URLs, $SSE SSE clients, one edit a second"
+wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$origin" | tee "$work/wrk.out"
+
+kill "$editor" 2>/dev/null || true
+wait "$editor" 2>/dev/null || true
+edits=$(cat "$work/edits" 2>/dev/null || echo 0)
+wait "$sse" || true
+sleep "$RSS_EVERY"
+kill "$rss" 2>/dev/null || true
+wait "$rss" 2>/dev/null || true
+
+echo "== wrk: $(grep -o '[0-9]* requests in [0-9.]*s' "$work/wrk.out"), $(grep 'Requests/sec' "$work/wrk.out" | tr -s ' ')"
+echo "   non-2xx/3xx responses: $(sed -n 's/.*Non-2xx or 3xx responses: *//p' "$work/wrk.out" | grep . || echo 0)"
+echo "   socket errors: $(sed -n 's/.*Socket errors: *//p' "$work/wrk.out" | grep . || echo none)"
+echo "== edits saved: $edits"
+echo "== rebuilds logged by the server: $(grep -c ' Rebuilt ' "$work/serve.log" || true)," \
+    "failed: $(grep -c 'Build failed' "$work/serve.log" || true)"
+grep -o 'Rebuilt [0-9]* of [0-9]* outputs in [0-9]* ms' "$work/serve.log" |
+    awk '{print $7}' | sort -n |
+    awk '{a[NR] = $1} END {if (NR) printf "   rebuild time: min %d ms, median %d ms, max %d ms\n", a[1], a[int((NR + 1) / 2)], a[NR]}'
+echo "== live reload"
+cat "$work/sse.out"
+echo "== server RSS (every ${RSS_EVERY}s; seconds since the first sample, kB)"
+awk 'NR == 1 {t0 = $1} $2 != "" {printf "  t+%3ds %s %s\n", $1 - t0, $2, $3}' "$work/rss.log"
+status=$(curl -s "$origin${base}__atlas/status")
+echo "== /__atlas/status after the run: $status"
+kill -0 "$server" || { echo "error: the server died" >&2; exit 1; }
+echo "== server still up; stopping it"
