@@ -34,11 +34,30 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time by stage.
+    pub timings: Timings,
 }
 
 /// Loads and checks everything up to the site model, without writing anything.
 /// Returns the model and the loaded theme.
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
+    load_timed(args, &mut Timings::default())
+}
+
+/// Wall time of each stage of a build, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.0.push((stage, now - *since));
+        *since = now;
+    }
+}
+
+fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), Diagnostics> {
+    let mut t = Instant::now();
     let root = &args.root;
     let mut diags = Diagnostics::default();
     let mut config = Config::load(root).map_err(Diagnostics)?;
@@ -65,10 +84,12 @@ pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
     };
     let (data, data_diags) = data;
     diags.extend(data_diags);
+    timings.lap("read config, theme, data and content", &mut t);
     let opts = BuildOptions {
         drafts: args.drafts,
     };
     let site = Site::build(config, paths, content, data, &opts);
+    timings.lap("site model (Markdown, links, relations, tables)", &mut t);
     match (site, theme) {
         (Ok(site), Some(theme)) if !diags.has_errors() => Ok((site, theme)),
         (Ok(site), _) => {
@@ -88,7 +109,9 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let output = output_dir(args);
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
-    let (site, theme) = load(args)?;
+    let mut timings = Timings::default();
+    let (site, theme) = load_timed(args, &mut timings)?;
+    let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![
             Diagnostic::error(format!(
@@ -103,6 +126,7 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
         d.extend(site.warnings.clone());
         d.sorted()
     })?;
+    timings.lap("render and write", &mut t);
     staging.commit().map_err(|e| {
         Diagnostics(vec![
             Diagnostic::error(format!(
@@ -112,11 +136,13 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
             .hint("check permissions; the previous output is unchanged"),
         ])
     })?;
+    timings.lap("swap in, remove the previous output", &mut t);
     Ok(BuildReport {
         output,
         stats,
         warnings: site.warnings,
         elapsed: start.elapsed(),
+        timings,
     })
 }
 

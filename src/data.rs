@@ -88,6 +88,11 @@ pub struct Data {
     pub sources: Vec<Source>,
     /// Dimensions, in file order (the table's row order).
     pub dimensions: Vec<Dimension>,
+    /// data/sources.toml exists but could not be read or parsed (reported already): ids
+    /// cited in pages are then not reported as unknown.
+    pub sources_unreadable: bool,
+    /// The same for data/dimensions.toml.
+    pub dimensions_unreadable: bool,
 }
 
 /// Path of the source registry, relative to the site root.
@@ -100,18 +105,22 @@ impl Data {
     pub fn load(root: &Path, languages: &[&str]) -> (Data, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut data = Data::default();
+        let before = diags.len();
         if let Some(text) = read_optional(root, SOURCES_FILE, &mut diags) {
             if let Some(file) = parse::<SourcesFile>(&text, SOURCES_FILE, &mut diags) {
                 data.sources = file.source;
                 check_sources(&data.sources, &text, &mut diags);
             }
         }
+        data.sources_unreadable = diags.len() > before && data.sources.is_empty();
+        let before = diags.len();
         if let Some(text) = read_optional(root, DIMENSIONS_FILE, &mut diags) {
             if let Some(file) = parse::<DimensionsFile>(&text, DIMENSIONS_FILE, &mut diags) {
                 data.dimensions = file.dimension;
                 check_dimensions(&data.dimensions, &text, languages, &mut diags);
             }
         }
+        data.dimensions_unreadable = diags.len() > before && data.dimensions.is_empty();
         (data, diags)
     }
 
@@ -219,6 +228,23 @@ fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
         text,
         diags,
     );
+    for s in sources {
+        if let Some(url) = &s.url {
+            // Rendered as a link: a `javascript:` or `data:` URL would run in readers' browsers.
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "source {:?}: url {url:?} is not an http(s) URL",
+                        s.id
+                    ))
+                    .in_file(SOURCES_FILE)
+                    .at_pos(locate(text, "url", url))
+                    .hint("give the full address, starting with https:// or http://"),
+                );
+            }
+        }
+    }
 }
 
 fn check_dimensions(

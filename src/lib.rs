@@ -18,9 +18,12 @@ pub mod date;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod pictures;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildReport, build};

@@ -32,6 +32,9 @@ enum Command {
         /// Include pages marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Print the time each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site without writing anything: everything the build validates, translation
     /// parity, stale facts, raw HTML, and (with --external) external links.
@@ -70,6 +73,27 @@ enum Command {
         /// The folder of the new site.
         dir: PathBuf,
     },
+    /// Build the site in memory, serve it, rebuild on every change and reload open pages.
+    Serve {
+        /// Site root: the folder that holds atlas.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port (if it is taken, the next free one is used; 0: any free port).
+        #[arg(long, short = 'p', default_value_t = atlas::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on (0.0.0.0 to be reachable from other machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Override base_url from atlas.toml; the preview is served under its path.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,11 +121,27 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            base_url,
+            drafts,
+        } => atlas::serve::run(atlas::serve::ServeArgs {
+            root,
+            port,
+            bind,
+            open,
+            base_url,
+            drafts,
+        }),
         Command::Build {
             root,
             output_dir,
             base_url,
             drafts,
+            timings,
         } => {
             let args = BuildArgs {
                 root,
@@ -112,6 +152,11 @@ fn main() -> ExitCode {
             match atlas::build(&args) {
                 Ok(report) => {
                     print_diagnostics(&report.warnings);
+                    if timings {
+                        for (stage, d) in &report.timings.0 {
+                            eprintln!("{:>9.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                        }
+                    }
                     let per_lang: Vec<String> = report
                         .stats
                         .pages

@@ -18,8 +18,6 @@ use std::collections::HashSet;
 use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostics::line_col;
-
 /// What the Markdown renderer needs from the site.
 pub trait LinkResolver {
     /// Resolves the path of an `@/` link (without `@/` and anchor, e.g. `regions/beijing.md`)
@@ -133,11 +131,9 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut cjk = 0usize;
     let mut words = 0usize;
     let mut in_code_block = false;
+    let positions = Positions::new(src);
     for (event, range) in events {
-        let pos = || {
-            let (l, c) = line_col(src, range.start);
-            (l, c)
-        };
+        let pos = || positions.at(range.start);
         if skip_until_link_end {
             if matches!(event, Event::End(TagEnd::Link)) {
                 skip_until_link_end = false;
@@ -234,6 +230,48 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
     };
     pulldown_cmark::html::push_html(&mut out.summary, summary_events.iter().cloned());
     out
+}
+
+/// 1-based (line, column) of byte offsets in one text, asked for in increasing order: linear
+/// in the text's length overall (counting from the start for each would be quadratic, which
+/// a 10 MB page with thousands of links makes minutes long).
+struct Positions<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// The last answer: (offset, line, column).
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Positions {
+            text,
+            line_starts,
+            last: std::cell::Cell::new((0, 1, 1)),
+        }
+    }
+
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let (last_offset, last_line, last_col) = self.last.get();
+        let (from, col) = if last_line == line && (start..=offset).contains(&last_offset) {
+            (last_offset, last_col)
+        } else {
+            (start, 1)
+        };
+        let col = col + self.text[from..offset].chars().count();
+        self.last.set((offset, line, col));
+        (line, col)
+    }
 }
 
 fn rewrite_dest<'a>(
@@ -341,6 +379,9 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut 
         })
         .collect();
     let mut flat: Vec<(u8, String, String)> = Vec::new();
+    // The next number to try for each base id: a page with thousands of headings of the
+    // same text would otherwise try 1, 2, 3... again for each one.
+    let mut next_n: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
@@ -359,10 +400,10 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut 
                 None => {
                     let base = slugify(&text);
                     let mut candidate = base.clone();
-                    let mut n = 1;
+                    let n = next_n.entry(base.clone()).or_insert(1);
                     while used.contains(&candidate) {
                         candidate = format!("{base}-{n}");
-                        n += 1;
+                        *n += 1;
                     }
                     used.insert(candidate.clone());
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
@@ -589,9 +630,14 @@ fn drop_cjk_soft_breaks(events: &mut Vec<(Event, std::ops::Range<usize>)>) {
             }
         }
     }
-    for i in remove.into_iter().rev() {
-        events.remove(i);
-    }
+    // One pass: removing them one by one would move the rest of the events each time.
+    let mut remove = remove.into_iter().peekable();
+    let mut i = 0;
+    events.retain(|_| {
+        let drop = remove.next_if_eq(&i).is_some();
+        i += 1;
+        !drop
+    });
 }
 
 /// For looking across a soft break: `None` to keep looking (an inline tag boundary),

@@ -38,6 +38,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             "refusing to use {} as the output folder: {why}",
             output.display()
         ))
+        .in_file(output)
         .hint("pass --output-dir with a folder that atlas may replace, such as public/"))
     };
     if root.starts_with(&out) {
@@ -101,8 +102,11 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
+        let prefix = format!(".{name}.atlas-tmp-");
+        remove_stale(&parent, &prefix, &output);
+        // The process id in the name tells a later build whether this folder is still in use.
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.atlas-tmp-"))
+            .prefix(&format!("{prefix}{}-", std::process::id()))
             .tempdir_in(&parent)?;
         std::fs::write(dir.path().join(MARKER), MARKER_TEXT)?;
         Ok(Staging { dir, output })
@@ -130,20 +134,33 @@ impl Staging {
         Ok(self.dir.path().join(p))
     }
 
-    /// Writes a file at a relative path, creating folders.
+    /// Writes a new file at a relative path, creating folders. Two outputs at one path are
+    /// a bug or a collision the site's checks missed: the second write fails with
+    /// `AlreadyExists` instead of silently replacing the first.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
         let path = self.target(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, bytes)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?
+            .write_all(bytes)
     }
 
-    /// Copies a file to a relative path, creating folders.
+    /// Copies a file to a new relative path, creating folders (`AlreadyExists` if taken).
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.target(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
+        }
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "another output has the same path",
+            ));
         }
         std::fs::copy(from, path).map(|_| ())
     }
@@ -158,15 +175,70 @@ impl Staging {
         match exchange(&staging, &output) {
             Ok(()) => {
                 // `staging` now holds the previous output.
-                std::fs::remove_dir_all(&staging)
+                remove_tree(&staging)
             }
             Err(_) => {
                 let old = staging.with_extension("old");
                 std::fs::rename(&output, &old)?;
                 std::fs::rename(&staging, &output)?;
-                std::fs::remove_dir_all(&old)
+                remove_tree(&old)
             }
         }
+    }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (one per language for a site).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// Removes what killed builds left beside the output: staging folders named
+/// `<prefix><pid>-<random>` whose process is gone (a build killed while rendering leaves its
+/// staging folder; one killed just after the swap leaves the previous output there, half
+/// removed). Only folders with exactly this naming are touched, never through a symbolic
+/// link, and only where `/proc` tells which processes are alive. If the output is missing
+/// and a `.old` folder of the two-rename swap is there (a build killed between its two
+/// renames), that folder is the previous output: it is put back, not removed.
+fn remove_stale(parent: &Path, prefix: &str, output: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || proc.join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = e.path();
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if rest.ends_with(".old") && std::fs::symlink_metadata(output).is_err() {
+            let _ = std::fs::rename(&path, output);
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
     }
 }
 
@@ -226,6 +298,41 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn stale_staging_folders_of_dead_processes_are_removed() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        // pid 0 is never a process we could see in /proc; our own pid is alive.
+        let dead = t.path().join(".public.atlas-tmp-0-abc123");
+        let alive = t
+            .path()
+            .join(format!(".public.atlas-tmp-{}-def456", std::process::id()));
+        let other = t.path().join(".other.atlas-tmp-0-abc123");
+        let mine = t.path().join(".public.atlas-tmp-notapid");
+        for d in [&dead, &alive, &other, &mine] {
+            std::fs::create_dir_all(d.join("en")).unwrap();
+            std::fs::write(d.join("en/index.html"), "x").unwrap();
+        }
+        let s = Staging::new(&out).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists());
+        }
+        for d in [&alive, &other, &mine] {
+            assert!(d.join("en/index.html").is_file(), "{}", d.display());
+        }
+        s.commit().unwrap();
+        // A previous output left as .old by a killed two-rename swap is put back.
+        std::fs::remove_dir_all(&out).unwrap();
+        let old = t.path().join(".public.atlas-tmp-0-xyz.old");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let s = Staging::new(&out).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"previous");
+        }
+        drop(s);
     }
 
     #[test]

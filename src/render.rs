@@ -78,6 +78,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "sources.html",
     "taxonomy.html",
     "term.html",
+    "search.html",
 ];
 
 impl Theme {
@@ -226,7 +227,11 @@ fn load_i18n(root: &Path, dir: &Path, languages: &[&str], errs: &mut Vec<Diagnos
     }
     let mut keys: std::collections::BTreeSet<&String> =
         all.values().flat_map(|m| m.keys()).collect();
-    let required: Vec<String> = REQUIRED_KEYS.iter().map(|s| s.to_string()).collect();
+    let required: Vec<String> = REQUIRED_KEYS
+        .iter()
+        .chain(crate::pictures::I18N_KEYS)
+        .map(|s| s.to_string())
+        .collect();
     keys.extend(required.iter());
     for lang in languages {
         let Some(m) = all.get(*lang) else { continue };
@@ -398,6 +403,10 @@ pub enum Job {
     Sitemap,
     /// `/robots.txt`.
     Robots,
+    /// `/<lang>/search-index.json`: the search index (see [`crate::search`]).
+    SearchIndex(String),
+    /// `/<lang>/search/`: the search page (a list of every page without JavaScript).
+    SearchPage(String),
 }
 
 impl Job {
@@ -409,7 +418,8 @@ impl Job {
             | Job::Timeline(l)
             | Job::Sources(l)
             | Job::Taxonomy(l, _)
-            | Job::Term(l, _, _) => Some(l),
+            | Job::Term(l, _, _)
+            | Job::SearchPage(l) => Some(l),
             _ => None,
         }
     }
@@ -427,6 +437,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             Job::Timeline(l.clone()),
             Job::Sources(l.clone()),
             Job::Feed(l.clone()),
+            Job::SearchIndex(l.clone()),
+            Job::SearchPage(l.clone()),
         ]);
         for (ti, t) in site.langs[lang].taxonomies.iter().enumerate() {
             jobs.push(Job::Taxonomy(l.clone(), ti));
@@ -527,6 +539,11 @@ pub fn render_site(
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        return Diagnostic::error(format!("two outputs have the same path {path}")).hint(
+            "a theme static file or a file under content/ may collide with a page; rename one",
+        );
+    }
     Diagnostic::error(format!("cannot write {path} in the output: {e}"))
         .hint("check free disk space and permissions of the output folder")
 }
@@ -566,16 +583,18 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Per language: the shared context values.
     common: BTreeMap<String, Context>,
-    /// Per page: a short reference (title, url, summary...) for lists.
-    refs: Vec<Value>,
+    /// Per page: a short reference (title, url, summary...) for lists, made on first use
+    /// (`atlas serve` renders a few pages of a large site).
+    refs: Vec<std::sync::OnceLock<Value>>,
+    /// Per language: the comparison table, made once for the page, the CSV and the JSON.
+    tables: BTreeMap<String, std::sync::OnceLock<Json>>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares the values every page shares.
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let refs: Vec<Value> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&page_ref(site, theme, i)))
+        let refs = (0..site.pages.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let mut common = BTreeMap::new();
         let base = site.config.base_path();
@@ -622,16 +641,30 @@ impl<'a> Renderer<'a> {
             c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
             common.insert(lang.to_string(), c);
         }
+        let tables = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|l| (l.to_string(), std::sync::OnceLock::new()))
+            .collect();
         Renderer {
             site,
             theme,
             common,
             refs,
+            tables,
         }
     }
 
     fn t(&self, lang: &str, key: &str) -> String {
         self.theme.i18n.t(lang, key)
+    }
+
+    /// The short reference of a page, for lists.
+    fn page_ref(&self, i: usize) -> Value {
+        self.refs[i]
+            .get_or_init(|| Value::from_serializable(&page_ref(self.site, self.theme, i)))
+            .clone()
     }
 
     /// Translations of a generated page at `{lang}/{rest}`.
@@ -678,6 +711,10 @@ impl<'a> Renderer<'a> {
                 self.compare_data(lang).1,
             ),
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
+            Job::SearchIndex(lang) => (
+                format!("{lang}/search-index.json"),
+                crate::search::index_json(site, lang),
+            ),
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (
                 "robots.txt".into(),
@@ -777,6 +814,13 @@ impl<'a> Renderer<'a> {
         {
             generated.push(format!("{}/", t.id));
         }
+        let latest_by_lang: BTreeMap<&str, Option<crate::date::PartialDate>> = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|l| (l, self.latest(Some(l))))
+            .collect();
+        let latest = self.latest(None);
         for g in &generated {
             for l in site.config.language_codes() {
                 let alts = site
@@ -787,7 +831,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 entries.push((
                     permalink(site, &format!("{l}/{g}")),
-                    self.latest(Some(l)),
+                    latest_by_lang[l],
                     alts,
                 ));
             }
@@ -795,12 +839,9 @@ impl<'a> Renderer<'a> {
         let mut x = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        // Computed once: `Option::or` evaluates its argument for every entry, and each
-        // evaluation scans every page (quadratic in the number of pages).
-        let latest_all = self.latest(None);
         for (loc, lastmod, alts) in entries {
             let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", esc(&loc));
-            if let Some(d) = lastmod.or(latest_all) {
+            if let Some(d) = lastmod.or(latest) {
                 let _ = writeln!(x, "    <lastmod>{}</lastmod>", d.first_day());
             }
             if alts.len() > 1 {
@@ -913,7 +954,7 @@ impl<'a> Renderer<'a> {
                         let list: Vec<Value> = site
                             .section_pages(&p.lang, &f.section)
                             .iter()
-                            .map(|&j| self.refs[j].clone())
+                            .map(|&j| self.page_ref(j))
                             .collect();
                         c.insert_value("pages", Value::from(list));
                         if self.theme.tera.contains_template(&specific) {
@@ -939,6 +980,13 @@ impl<'a> Renderer<'a> {
                         .map(|j| json!({"title": site.file(j).front.title, "url": site.url(j), "count": site.section_pages(&p.lang, &site.file(j).section).len(), "description": site.file(j).front.description}))
                         .collect();
                     c.insert("sections", &sections);
+                    let recent: Vec<Json> = site.langs[&p.lang]
+                        .timeline
+                        .iter()
+                        .take(5)
+                        .map(|e| self.timeline_event(&p.lang, e))
+                        .collect();
+                    c.insert("recent_events", &recent);
                     let m = &site.langs[&p.lang];
                     c.insert(
                         "stats",
@@ -964,7 +1012,19 @@ impl<'a> Renderer<'a> {
                     self.generated_translations("compare/"),
                 );
                 c.insert("title", &self.t(lang, "compare"));
-                c.insert("table", &self.compare_value(lang));
+                c.insert("table", self.compare_value(lang));
+                c.insert(
+                    "coverage_svg",
+                    &crate::pictures::coverage_svg(
+                        &crate::pictures::coverage_from_site(site, lang),
+                        "coverage",
+                        &|k: &str| self.t(lang, k),
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
+                );
                 c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
                 c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
                 let html = self.theme.tera.render("compare.html", &c)?;
@@ -980,17 +1040,29 @@ impl<'a> Renderer<'a> {
                 let events: Vec<Json> = site.langs[lang]
                     .timeline
                     .iter()
-                    .map(|e| {
-                        let f = site.file(e.page);
-                        json!({
-                            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
-                            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
-                            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
-                            "section": f.section, "source": self.source_value(lang, &e.source, None),
-                        })
-                    })
+                    .map(|e| self.timeline_event(lang, e))
                     .collect();
                 c.insert("events", &events);
+                let t = |k: &str| self.t(lang, k);
+                let tl = crate::pictures::timeline_from_site(site, lang, &t);
+                c.insert(
+                    "timeline_svg",
+                    &crate::pictures::timeline_svg(&tl, "timeline-picture", lang, &t),
+                );
+                c.insert(
+                    "timeline_svg_narrow",
+                    &crate::pictures::timeline_svg_layout(
+                        &tl,
+                        "timeline-picture-narrow",
+                        lang,
+                        &t,
+                        crate::pictures::Layout::Narrow,
+                    ),
+                );
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(site.langs[lang].timeline.iter().map(|e| e.page)),
+                );
                 let html = self.theme.tera.render("timeline.html", &c)?;
                 Ok((format!("{lang}/timeline/index.html"), html))
             }
@@ -1020,6 +1092,10 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 c.insert("sources", &list);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
+                );
                 let html = self.theme.tera.render("sources.html", &c)?;
                 Ok((format!("{lang}/sources/index.html"), html))
             }
@@ -1035,6 +1111,10 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
                 c.insert("terms", &terms);
+                c.insert(
+                    "reviewed",
+                    &self.reviewed(t.terms.iter().flat_map(|x| x.pages.iter().copied())),
+                );
                 let html = self.theme.tera.render("taxonomy.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
@@ -1052,9 +1132,39 @@ impl<'a> Renderer<'a> {
                 c.insert("taxonomy", &t.id);
                 c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));
                 c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
-                let pages: Vec<Value> = term.pages.iter().map(|&i| self.refs[i].clone()).collect();
+                let pages: Vec<Value> = term.pages.iter().map(|&i| self.page_ref(i)).collect();
                 c.insert_value("pages", Value::from(pages));
+                c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
                 let html = self.theme.tera.render("term.html", &c)?;
+                Ok((format!("{path}index.html"), html))
+            }
+            Job::SearchPage(lang) => {
+                let path = format!("{lang}/search/");
+                let mut c = self.ctx(lang, &path, self.generated_translations("search/"));
+                c.insert("title", &self.t(lang, "search"));
+                c.insert(
+                    "search_index_url",
+                    &format!("{base}{lang}/search-index.json"),
+                );
+                // Without JavaScript the page lists every page, section by section.
+                let groups: Vec<Value> = site
+                    .sections()
+                    .iter()
+                    .filter_map(|s| site.page(lang, &format!("{s}/_index")))
+                    .map(|j| {
+                        let pages: Vec<Value> = site
+                            .section_pages(lang, &site.file(j).section)
+                            .iter()
+                            .map(|&k| self.page_ref(k))
+                            .collect();
+                        let mut g = tera::Map::new();
+                        g.insert("section".into(), self.page_ref(j));
+                        g.insert("pages".into(), Value::from(pages));
+                        Value::from(g)
+                    })
+                    .collect();
+                c.insert_value("groups", Value::from(groups));
+                let html = self.theme.tera.render("search.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
             Job::Root => {
@@ -1086,6 +1196,38 @@ impl<'a> Renderer<'a> {
             other => Err(tera::Error::message(format!(
                 "{other:?} is not an HTML page"
             ))),
+        }
+    }
+
+    fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Json {
+        let site = self.site;
+        let f = site.file(e.page);
+        json!({
+            "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
+            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
+            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
+            "section": f.section, "source": self.source_value(lang, &e.source, None),
+        })
+    }
+
+    /// The oldest and newest review dates (`updated`, else `date`) of the pages a
+    /// generated page draws on: `{from, from_human, to, to_human}`, or null.
+    fn reviewed(&self, pages: impl Iterator<Item = usize>) -> Json {
+        let (mut lo, mut hi) = (None, None);
+        let mut lang = String::new();
+        for i in pages {
+            if let Some(d) = self.lastmod(i) {
+                lang.clone_from(&self.site.pages[i].lang);
+                lo = Some(lo.map_or(d, |x: crate::date::PartialDate| x.min(d)));
+                hi = Some(hi.map_or(d, |x: crate::date::PartialDate| x.max(d)));
+            }
+        }
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => json!({
+                "from": lo.to_string(), "from_human": lo.human(&lang),
+                "to": hi.to_string(), "to_human": hi.human(&lang),
+            }),
+            _ => Json::Null,
         }
     }
 
@@ -1121,13 +1263,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn compare_value(&self, lang: &str) -> Json {
+    fn compare_value(&self, lang: &str) -> &Json {
+        self.tables[lang].get_or_init(|| self.make_compare_value(lang))
+    }
+
+    fn make_compare_value(&self, lang: &str) -> Json {
         let site = self.site;
         let table = &site.langs[lang].compare;
         let regions: Vec<Json> = table
             .regions
             .iter()
-            .map(|&r| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "url": site.url(r)}))
+            .enumerate()
+            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
             .collect();
         let rows: Vec<Json> = site
             .data

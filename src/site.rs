@@ -33,6 +33,16 @@ pub const RESERVED_SECTIONS: &[&str] = &[
     "search",
 ];
 
+/// Files atlas writes at the root of the output (besides pages, `<lang>/atom.xml`, theme
+/// static files and the folders in [`RESERVED_SECTIONS`]).
+pub const GENERATED_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+    crate::output::MARKER,
+];
+
 /// Options that change what is built.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -389,7 +399,9 @@ impl Site {
     /// Every site needs a home page; a section with pages but no `_index` file gets a plain
     /// one so that no link leads nowhere.
     fn add_missing_indexes(&mut self, diags: &mut Diagnostics) {
-        if !self.files.iter().any(|f| f.kind == Kind::Home) {
+        // A home file that failed to parse has been reported already.
+        if !self.files.iter().any(|f| f.kind == Kind::Home) && !self.broken_keys.contains("_index")
+        {
             diags.push(
                 Diagnostic::error("the site has no home page")
                     .in_file("content")
@@ -602,7 +614,7 @@ impl Site {
             v.join(", ")
         };
         let check_source = |f: &SourcePage, key: &str, id: &str, diags: &mut Diagnostics| {
-            if self.data.source(id).is_none() {
+            if self.data.source(id).is_none() && !self.data.sources_unreadable {
                 diags.push(
                     f.front_error(
                         key,
@@ -617,6 +629,16 @@ impl Site {
                 );
             }
         };
+        // (language, region slug) -> parent slug
+        let parents: HashMap<(&str, &str), &str> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Page && f.section == REGIONS)
+            .filter_map(|f| {
+                let p = f.front.region.as_ref()?.parent.as_deref()?;
+                Some(((f.lang.as_str(), f.stem.as_str()), p))
+            })
+            .collect();
         for f in &self.files {
             if let Some(r) = &f.front.region {
                 if let Some(parent) = &r.parent {
@@ -624,6 +646,19 @@ impl Site {
                         diags.push(
                             f.front_error("parent", parent, "a region cannot be its own parent")
                                 .hint("remove `parent` or name another region"),
+                        );
+                    } else if let Some(circle) = parent_circle(&parents, &f.lang, &f.stem) {
+                        diags.push(
+                            f.front_error(
+                                "parent",
+                                parent,
+                                format!(
+                                    "the parents of region `{}` go round in a circle: {}",
+                                    f.stem,
+                                    circle.join(" → ")
+                                ),
+                            )
+                            .hint("one region of the circle must have another parent (or none)"),
                         );
                     } else if !region_exists(parent) {
                         diags.push(
@@ -648,6 +683,7 @@ impl Site {
                 for (dim_id, v) in &r.compare {
                     check_source(f, "source", &v.source, diags);
                     match self.data.dimension(dim_id) {
+                        None if self.data.dimensions_unreadable => {}
                         None => diags.push(
                             f.front_error(
                                 dim_id,
@@ -821,32 +857,123 @@ impl Site {
         let _ = diags;
     }
 
+    /// Every output file has one owner, and no file sits where another output needs a folder.
+    /// Paths are compared as files (`en/a/` is `en/a/index.html`), so an alias written as
+    /// `en/a/index.html` collides with the page `en/a/`; aliases and files under content/
+    /// may not take the place of a page atlas generates (keep [`GENERATED_FILES`] and
+    /// [`RESERVED_SECTIONS`] in line with `render::jobs`).
     fn check_output_paths(&self, diags: &mut Diagnostics) {
-        let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        let mut claim = |path: String, file: &Path, diags: &mut Diagnostics| {
-            if let Some(other) = seen.get(&path) {
-                if other != file {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "two files produce the same URL /{path}: this one and {}",
-                            other.display()
-                        ))
-                        .in_file(file)
-                        .hint("change the `slug` or the file name of one of them"),
-                    );
-                }
+        #[derive(Clone)]
+        enum Owner {
+            File(PathBuf),
+            Generated,
+        }
+        let as_file = |p: &str| {
+            if p.is_empty() || p.ends_with('/') {
+                format!("{p}index.html")
             } else {
-                seen.insert(path, file.to_path_buf());
+                p.to_string()
+            }
+        };
+        let mut seen: HashMap<String, Owner> = HashMap::new();
+        for f in GENERATED_FILES {
+            seen.insert(f.to_string(), Owner::Generated);
+        }
+        for l in self.config.language_codes() {
+            seen.insert(format!("{l}/atom.xml"), Owner::Generated);
+        }
+        let generated_dir = |p: &str| {
+            let mut parts = p.split('/');
+            let (Some(lang), Some(dir), Some(_)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return false;
+            };
+            self.config.language(lang).is_some() && RESERVED_SECTIONS.contains(&dir)
+        };
+        let mut claim = |path: String, file: &Path, what: &str, diags: &mut Diagnostics| {
+            let url = format!("/{path}");
+            let clash = match seen.get(&path) {
+                Some(Owner::File(other)) if other == file => return,
+                Some(Owner::File(other)) => Some(format!(
+                    "two files produce the same URL {url}: this {what} and {}",
+                    other.display()
+                )),
+                Some(Owner::Generated) => Some(format!(
+                    "this {what} would replace {url}, which atlas generates"
+                )),
+                None if generated_dir(&path) => Some(format!(
+                    "this {what} would write {url}, inside a folder of pages atlas generates"
+                )),
+                None => None,
+            };
+            match clash {
+                Some(msg) => diags.push(
+                    Diagnostic::error(msg)
+                        .in_file(file)
+                        .hint(format!("change the {what}'s path (its slug, alias or file name) so that it does not collide")),
+                ),
+                None => {
+                    seen.insert(path, Owner::File(file.to_path_buf()));
+                }
             }
         };
         for i in 0..self.pages.len() {
             if self.pages[i].fallback {
                 continue;
             }
-            claim(self.pages[i].path.clone(), &self.file(i).file, diags);
+            claim(
+                as_file(&self.pages[i].path),
+                &self.file(i).file,
+                "page",
+                diags,
+            );
         }
         for (a, i) in &self.aliases {
-            claim(a.clone(), &self.file(*i).file, diags);
+            claim(as_file(a), &self.file(*i).file, "alias", diags);
+        }
+        for a in &self.assets {
+            claim(
+                a.rel.clone(),
+                &PathBuf::from("content").join(&a.rel),
+                "file",
+                diags,
+            );
+        }
+        // A file where another output needs a folder (`sitemap.xml` and `sitemap.xml/index.html`).
+        let mut clashes: Vec<(PathBuf, String, String)> = Vec::new();
+        for (path, owner) in &seen {
+            let Owner::File(file) = owner else { continue };
+            let mut dir = String::new();
+            for seg in path
+                .split('/')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map_or(&[][..], |(_, d)| d)
+            {
+                if !dir.is_empty() {
+                    dir.push('/');
+                }
+                dir.push_str(seg);
+                if let Some(other) = seen.get(&dir) {
+                    let other = match other {
+                        Owner::File(f) => f.display().to_string(),
+                        Owner::Generated => "atlas's own output".to_string(),
+                    };
+                    clashes.push((
+                        file.clone(),
+                        path.clone(),
+                        format!("/{dir} is a file of {other}"),
+                    ));
+                }
+            }
+        }
+        clashes.sort();
+        for (file, path, why) in clashes {
+            diags.push(
+                Diagnostic::error(format!("cannot write /{path}: {why}"))
+                    .in_file(file)
+                    .hint("change the slug, alias or file name so that no path runs through another file"),
+            );
         }
     }
 
@@ -1007,6 +1134,27 @@ impl Site {
     }
 }
 
+/// The chain of parents from `start` back to itself (`a → b → a`), if it goes round.
+fn parent_circle(
+    parents: &HashMap<(&str, &str), &str>,
+    lang: &str,
+    start: &str,
+) -> Option<Vec<String>> {
+    let mut chain = vec![start.to_string()];
+    let mut cur = start;
+    while let Some(&p) = parents.get(&(lang, cur)) {
+        chain.push(p.to_string());
+        if p == start {
+            return Some(chain);
+        }
+        if chain.len() > parents.len() + 1 {
+            return None; // a circle further up, reported on its own regions
+        }
+        cur = p;
+    }
+    None
+}
+
 fn type_name(t: DimensionType) -> &'static str {
     match t {
         DimensionType::YesNoPartial => "yes_no_partial (\"yes\", \"no\" or \"partial\")",
@@ -1136,7 +1284,8 @@ impl LinkResolver for Resolver<'_> {
     }
 
     fn source_exists(&self, id: &str) -> bool {
-        self.site.data.source(id).is_some()
+        // An unreadable registry was reported already; do not call every citation unknown.
+        self.site.data.source(id).is_some() || self.site.data.sources_unreadable
     }
 }
 

@@ -11,29 +11,27 @@ fn built() -> Site {
     s
 }
 
-/// The comparison table as the HTML shows it: (header row, rows of cell texts).
+/// The comparison table as the HTML shows it: (region column slugs, rows of cell texts:
+/// the dimension label, then each cell's value).
 fn html_table(s: &Site, lang: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let doc = s.html(&format!("public/{lang}/compare/index.html"));
-    let head: Vec<String> = select(&doc, "table.compare thead th")
-        .iter()
-        .map(|e| text(e).trim().to_string())
-        .collect();
+    let head: Vec<String> = attr(&doc, "table.compare thead th[data-region]", "data-region");
+    let sel = |css: &str| scraper::Selector::parse(css).unwrap();
     let rows = select(&doc, "table.compare tbody tr")
         .iter()
         .map(|tr| {
             let label = tr
-                .select(&scraper::Selector::parse("th .dim-label").unwrap())
+                .select(&sel("th .dim-label"))
                 .next()
                 .map(|e| text(&e))
                 .unwrap();
             let mut v = vec![label];
-            for td in tr.select(&scraper::Selector::parse("td").unwrap()) {
-                // The value is the first link or the "unknown" span.
-                let first = td
-                    .select(&scraper::Selector::parse("a, span.unknown").unwrap())
-                    .next()
-                    .unwrap();
-                v.push(text(&first).trim().to_string());
+            for td in tr.select(&sel("td")) {
+                v.push(
+                    text(&td.select(&sel(".val")).next().unwrap())
+                        .trim()
+                        .to_string(),
+                );
             }
             v
         })
@@ -56,19 +54,21 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
             .records()
             .map(|r| r.unwrap().iter().map(String::from).collect())
             .collect();
-        assert_eq!(csv_rows[0], head, "{lang}: CSV header");
         assert_eq!(&csv_rows[1..], &rows[..], "{lang}: CSV rows");
-        // JSON: the same cells.
+        // JSON: the same regions in the same order, and the same cells.
         let json: serde_json::Value =
             serde_json::from_str(&s.read(&format!("public/{lang}/compare/table.json"))).unwrap();
         let t = &json["table"];
-        let regions: Vec<String> = t["regions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["title"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(&head[1..], &regions[..]);
+        let field = |f: &str| -> Vec<String> {
+            t["regions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r[f].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(head, field("slug"));
+        assert_eq!(&csv_rows[0][1..], &field("title")[..], "{lang}: CSV header");
         for (row, jrow) in rows.iter().zip(t["rows"].as_array().unwrap()) {
             assert_eq!(row[0], jrow["label"].as_str().unwrap());
             let cells: Vec<String> = jrow["cells"]
@@ -89,7 +89,7 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
     }
     // Known values and unknowns, in the reader's language.
     let (head, rows) = html_table(&s, "zh");
-    assert_eq!(head, vec!["维度", "北京", "上海"]);
+    assert_eq!(head, vec!["beijing", "shanghai"]);
     assert_eq!(rows[0], vec!["地方立法", "✓ 是", "◐ 部分"]);
     assert_eq!(rows[1], vec!["关键政策年份", "2024年", "未知"]);
     assert_eq!(rows[2], vec!["研究中心数量", "未知", "3"]);
@@ -112,11 +112,13 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
 fn compare_cells_link_to_region_and_source() {
     let s = built();
     let doc = s.html("public/zh/compare/index.html");
-    let first = select(&doc, "table.compare tbody tr td")[0].html();
+    // The column header links to the region page; each cell links to its source there.
+    let heads = attr(&doc, "table.compare thead th a", "href");
     assert!(
-        first.contains("href=\"/atlas/zh/regions/beijing/\""),
-        "{first}"
+        heads.contains(&"/atlas/zh/regions/beijing/".to_string()),
+        "{heads:?}"
     );
+    let first = select(&doc, "table.compare tbody tr td")[0].html();
     assert!(
         first.contains("href=\"/atlas/zh/regions/beijing/#src-paper\""),
         "{first}"
@@ -201,7 +203,7 @@ fn timeline_is_newest_first_and_links_back() {
     let doc = s.html("public/zh/timeline/index.html");
     let dates = attr(&doc, ".timeline time", "datetime");
     assert_eq!(dates, vec!["2025-06-11", "2025-06", "2024-12", "2024"]);
-    let links = attr(&doc, ".timeline li > a:first-of-type", "href");
+    let links = attr(&doc, ".timeline li a.event-page", "href");
     assert_eq!(links[0], "/atlas/zh/regions/shanghai/");
     assert_eq!(links[2], "/atlas/zh/drugs/remestemcel/");
     // The Atom feed has one entry per event.
@@ -217,7 +219,7 @@ fn taxonomy_pages_with_counts() {
         .iter()
         .map(|e| text(e).split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
-    assert_eq!(terms, vec!["急性移植物抗宿主病 (1)"]);
+    assert_eq!(terms, vec!["急性移植物抗宿主病 1"]);
     assert!(s.path("public/zh/cell-sources/骨髓/index.html").is_file());
     let status = s.read("public/en/status/approved/index.html");
     assert!(status.contains("/atlas/en/drugs/remestemcel/"));

@@ -1,0 +1,521 @@
+//! `atlas serve`: builds the site into memory, serves it over HTTP, watches the files and
+//! rebuilds what changed, and reloads open pages.
+//!
+//! - [`incremental`]: the in-memory output and incremental rebuilds.
+//! - [`http`]: axum routes, content types, the 404 page, live-reload events, the injected
+//!   script and the error overlay.
+//! - [`watch`]: notify, debounced.
+//!
+//! The served bytes are the bytes `atlas build` writes, plus one inline script in HTML pages.
+//! Nothing is written to disk: the user's `public/` is never touched.
+
+pub mod http;
+pub mod incremental;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde_json::json;
+
+use crate::build::BuildArgs;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use http::{Msg, Shared};
+use incremental::{Incremental, Update};
+
+/// Default port.
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many ports after the asked one are tried when it is taken.
+const PORT_TRIES: u16 = 50;
+/// More changed files than this reload every open page.
+const MAX_LISTED: usize = 1000;
+
+/// What `atlas serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeArgs {
+    /// The site root.
+    pub root: PathBuf,
+    /// Port to listen on (the next free one if taken; 0: any free port).
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            root: PathBuf::from("."),
+            port: DEFAULT_PORT,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            open: false,
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C (or SIGTERM).
+pub fn run(args: ServeArgs) -> ExitCode {
+    if !args.root.is_dir() {
+        eprintln!(
+            "error: the site root {} is not a folder\n  hint: pass --root with the folder that holds atlas.toml",
+            args.root.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the server runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = rt.block_on(serve(args));
+    // The builder thread may be in the middle of a build; it is not waited for.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    code
+}
+
+async fn bind(addr: IpAddr, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let first = tokio::net::TcpListener::bind(SocketAddr::new(addr, port)).await;
+    match first {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
+            for p in port.saturating_add(1)..=port.saturating_add(PORT_TRIES) {
+                if let Ok(l) = tokio::net::TcpListener::bind(SocketAddr::new(addr, p)).await {
+                    println!("Port {port} is in use; using port {p} instead.");
+                    return Ok(l);
+                }
+            }
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn origin(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "localhost".to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        ip => ip.to_string(),
+    };
+    format!("http://{host}:{}", addr.port())
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    let listener = match bind(args.bind, args.port).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {e}\n  hint: choose another --port or --bind",
+                args.bind, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot read the listening address: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let shared = Arc::new(Shared::new("/".into()));
+    let build_args = BuildArgs {
+        root: args.root.clone(),
+        output_dir: None,
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
+
+    // Watch first, so that nothing saved during the first build is missed.
+    let (tx, rx) = mpsc::channel();
+    let watcher = match watch::SiteWatcher::start(&args.root, tx) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!("warning: cannot watch the site's files ({e}); pages will not update");
+            None
+        }
+    };
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let builder_shared = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("atlas-serve-builder".into())
+        .spawn(move || builder(build_args, builder_shared, rx, watcher, ready_tx));
+    if let Err(e) = spawned {
+        eprintln!("error: cannot start the builder thread: {e}");
+        return ExitCode::FAILURE;
+    }
+    let languages = ready_rx.await.unwrap_or_default();
+
+    let origin = origin(addr);
+    let base = shared
+        .state
+        .read()
+        .map(|s| s.base_path.clone())
+        .unwrap_or_else(|e| e.into_inner().base_path.clone());
+    println!("Serving {} at {origin}{base}", args.root.display());
+    for (code, path) in &languages {
+        println!("  {code}: {origin}{path}");
+    }
+    println!("Watching content/, themes/, data/ and atlas.toml. Press Ctrl-C to stop.");
+    if args.open {
+        let url = languages
+            .first()
+            .map(|(_, p)| format!("{origin}{p}"))
+            .unwrap_or_else(|| format!("{origin}{base}"));
+        if let Err(e) = open::that_detached(&url) {
+            eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+        }
+    }
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let app = http::router(shared.clone());
+    let mut stop_wait = stop_rx.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop_wait.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    shutdown_signal().await;
+    println!("\nStopping.");
+    let _ = shared.tx.send(Msg::Shutdown);
+    let _ = stop_tx.send(true);
+    match tokio::time::timeout(Duration::from_secs(3), server).await {
+        Ok(Ok(Ok(()))) => ExitCode::SUCCESS,
+        Ok(Ok(Err(e))) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::FAILURE
+        }
+        Ok(Err(e)) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::FAILURE
+        }
+        // Connections that did not close in time are dropped with the runtime.
+        Err(_) => ExitCode::SUCCESS,
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The builder thread: the first build, then one rebuild per batch of changes.
+fn builder(
+    args: BuildArgs,
+    shared: Arc<Shared>,
+    rx: mpsc::Receiver<watch::Batch>,
+    mut watcher: Option<watch::SiteWatcher>,
+    ready: tokio::sync::oneshot::Sender<Vec<(String, String)>>,
+) {
+    let root = args.root.clone();
+    let mut inc = Incremental::new(args);
+    let mut warned = Vec::new();
+    let languages = rebuild(&mut inc, &shared, &root, &[], true, &mut warned);
+    let _ = ready.send(languages.unwrap_or_default());
+    while let Ok(mut batch) = rx.recv() {
+        // Everything that arrived meanwhile goes into the same rebuild.
+        while let Ok(more) = rx.try_recv() {
+            batch.rescan |= more.rescan;
+            for p in more.paths {
+                if !batch.paths.contains(&p) {
+                    batch.paths.push(p);
+                }
+            }
+        }
+        if let Some(w) = watcher.as_mut() {
+            if let Err(e) = w.refresh() {
+                eprintln!("warning: cannot watch a new folder: {e}");
+            }
+        }
+        if batch.rescan {
+            inc.render_all();
+        }
+        rebuild(&mut inc, &shared, &root, &batch.paths, false, &mut warned);
+    }
+}
+
+/// One rebuild: publish the result to the server and the open pages, print a summary.
+/// Returns the languages' URLs. Warnings already printed (`warned`) are not repeated.
+fn rebuild(
+    inc: &mut Incremental,
+    shared: &Shared,
+    root: &Path,
+    touched: &[PathBuf],
+    first: bool,
+    warned: &mut Vec<Diagnostic>,
+) -> Option<Vec<(String, String)>> {
+    let start = Instant::now();
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !first {
+        let names: Vec<String> = touched
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&canon_root)
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        println!("{} {}", stamp(), describe_files(&names));
+    }
+    // A bug must not stop the server: a panic is reported like a build error, and the next
+    // rebuild starts from scratch.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inc.rebuild(touched)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            inc.render_all();
+            Err(Diagnostics(vec![
+                Diagnostic::error(format!("internal error while building: {what}")).hint(
+                    "this is a bug in atlas; please report it with the file you just changed",
+                ),
+            ]))
+        });
+    match result {
+        Ok(update) => {
+            let new: Vec<Diagnostic> = update
+                .warnings
+                .iter()
+                .filter(|w| !warned.contains(w))
+                .cloned()
+                .collect();
+            print_diagnostics(&new);
+            *warned = update.warnings.clone();
+            let elapsed = start.elapsed();
+            publish(shared, &update, inc.outputs());
+            if first {
+                println!(
+                    "Built the site in memory: {} files in {} ms.",
+                    inc.outputs().len(),
+                    elapsed.as_millis()
+                );
+            } else {
+                println!("{} {}", stamp(), summary(&update, elapsed));
+            }
+            Some(update.languages)
+        }
+        Err(diags) => {
+            let shown: Vec<Diagnostic> = diags
+                .0
+                .iter()
+                .filter(|d| d.is_error() || !warned.contains(d))
+                .cloned()
+                .collect();
+            print_diagnostics(&shown);
+            let errors: Vec<Diagnostic> = diags.0.into_iter().filter(|d| d.is_error()).collect();
+            // The site does not build, but its config may still say where it lives.
+            let info = config_info(inc.args());
+            let has_site = {
+                let mut st = shared.state.write().unwrap_or_else(|e| e.into_inner());
+                st.errors = errors.clone();
+                if let (Some((base, _)), false) = (&info, st.has_site) {
+                    st.base_path = base.clone();
+                }
+                st.has_site
+            };
+            shared.send(json!({"type": "errors", "errors": http::errors_json(&errors)}));
+            println!(
+                "{} Build failed with {} error(s) in {} ms; {}",
+                stamp(),
+                errors.len(),
+                start.elapsed().as_millis(),
+                if has_site {
+                    "still serving the last good build. Open pages show the errors."
+                } else {
+                    "pages show the errors until the site builds."
+                }
+            );
+            info.map(|(_, langs)| langs)
+        }
+    }
+}
+
+/// The base path and the languages' home URLs from the config alone.
+fn config_info(args: &BuildArgs) -> Option<(String, Vec<(String, String)>)> {
+    let mut config = crate::config::Config::load(&args.root).ok()?;
+    if let Some(url) = &args.base_url {
+        config.set_base_url(url).ok()?;
+    }
+    let base = config.base_path();
+    let langs = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), format!("{base}{}/", l.code)))
+        .collect();
+    Some((base, langs))
+}
+
+fn publish(shared: &Shared, update: &Update, outputs: &HashMap<String, Bytes>) {
+    let base = update.base_path.clone();
+    let generation = {
+        let mut st = shared.state.write().unwrap_or_else(|e| e.into_inner());
+        st.errors.clear();
+        st.has_site = true;
+        let base_changed = st.base_path != base;
+        st.base_path = base.clone();
+        for p in &update.removed {
+            st.files.remove(p);
+        }
+        for p in &update.changed {
+            if let Some(b) = outputs.get(p) {
+                st.files.insert(p.clone(), b.clone());
+            }
+        }
+        if !update.changed.is_empty() || !update.removed.is_empty() || base_changed {
+            st.generation += 1;
+        }
+        st.generation
+    };
+    let urls: Vec<String> = update
+        .changed
+        .iter()
+        .chain(&update.removed)
+        .map(|p| url_of(&base, p))
+        .collect();
+    let all = urls.len() > MAX_LISTED;
+    shared.send(json!({
+        "type": "build",
+        "gen": generation,
+        "all": all,
+        "changed": if all { Vec::new() } else { urls },
+    }));
+}
+
+/// The URL of an output file: `zh/regions/index.html` → `/atlas/zh/regions/`.
+pub fn url_of(base: &str, path: &str) -> String {
+    let p = if path == "index.html" {
+        ""
+    } else {
+        path.strip_suffix("/index.html")
+            .map(|d| &path[..d.len() + 1])
+            .unwrap_or(path)
+    };
+    format!("{base}{p}")
+}
+
+fn stamp() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+fn describe_files(names: &[String]) -> String {
+    match names.len() {
+        0 => "Checking every file again".into(),
+        1 => format!("Changed: {}", names[0]),
+        n if n <= 4 => format!("Changed: {}", names.join(", ")),
+        n => format!("Changed: {} and {} more", names[..3].join(", "), n - 3),
+    }
+}
+
+fn summary(u: &Update, elapsed: Duration) -> String {
+    let mut s = format!(
+        "Rebuilt {} of {} outputs in {} ms (load {} ms, render {} ms)",
+        u.rendered,
+        u.total_jobs,
+        elapsed.as_millis(),
+        u.load_time.as_millis(),
+        u.render_time.as_millis()
+    );
+    if u.changed.is_empty() && u.removed.is_empty() {
+        s.push_str("; nothing changed.");
+        return s;
+    }
+    let show = |v: &[String]| -> String {
+        let mut t = v.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+        if v.len() > 5 {
+            t.push_str(&format!(" and {} more", v.len() - 5));
+        }
+        t
+    };
+    if !u.changed.is_empty() {
+        s.push_str(&format!(
+            "; {} changed: {}",
+            u.changed.len(),
+            show(&u.changed)
+        ));
+    }
+    if !u.removed.is_empty() {
+        s.push_str(&format!(
+            "; {} removed: {}",
+            u.removed.len(),
+            show(&u.removed)
+        ));
+    }
+    s.push('.');
+    s
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in Diagnostics(diags.to_vec()).iter() {
+        let text = d.to_string();
+        if color {
+            let (code, label) = match d.severity {
+                Severity::Error => ("\x1b[1;31m", "error:"),
+                Severity::Warning => ("\x1b[1;33m", "warning:"),
+            };
+            eprintln!(
+                "{}",
+                text.replacen(label, &format!("{code}{label}\x1b[0m"), 1)
+            );
+        } else {
+            eprintln!("{text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_outputs() {
+        assert_eq!(url_of("/", "index.html"), "/");
+        assert_eq!(
+            url_of("/atlas/", "zh/regions/index.html"),
+            "/atlas/zh/regions/"
+        );
+        assert_eq!(url_of("/atlas/", "style.css"), "/atlas/style.css");
+        assert_eq!(url_of("/", "404.html"), "/404.html");
+        assert_eq!(url_of("/", "zh/compare/table.csv"), "/zh/compare/table.csv");
+    }
+}

@@ -1,0 +1,270 @@
+// End to end: build the repository's own site with the atlas binary, serve it from a tiny
+// static server on 127.0.0.1, and search it in headless Chromium as a reader would.
+//
+//   npm --prefix tests/browser-search ci && npm --prefix tests/browser-search test
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), CARGO_TARGET_DIR (default <repo>/target),
+// ATLAS_SKIP_CARGO_BUILD=1 to use an atlas binary that is already built.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const http = require('node:http');
+const { execFileSync } = require('node:child_process');
+const { chromium } = require('playwright-core');
+const search = require('../../../themes/atlas/static/search.js');
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target');
+const ATLAS = path.join(TARGET, 'debug', process.platform === 'win32' ? 'atlas.exe' : 'atlas');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.css': 'text/css; charset=utf-8', '.xml': 'application/xml',
+  '.svg': 'image/svg+xml', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
+};
+
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.join(dir, path.normalize(p));
+    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(fs.readFileSync(path.join(dir, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let out, server, base, browser;
+const timings = [];
+
+test.before(async () => {
+  if (!process.env.ATLAS_SKIP_CARGO_BUILD) {
+    execFileSync('cargo', ['build', '--quiet'], { cwd: REPO, stdio: 'inherit' });
+  }
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-search-'));
+  const site = path.join(out, 'site');
+  execFileSync(ATLAS, ['build', '--root', REPO, '--output-dir', site], { stdio: ['ignore', 'ignore', 'inherit'] });
+  out = site;
+  server = await serve(out);
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+  if (out) fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  if (timings.length) {
+    const ms = timings.map((t) => t.firstResults).sort((a, b) => a - b);
+    console.log('# search timings from focus, ms: search.js running / index ready / first results shown');
+    for (const t of timings) console.log(`#   ${t.lang} ${JSON.stringify(t.query)}: ${t.script.toFixed(1)} / ${t.ready.toFixed(1)} / ${t.firstResults.toFixed(1)}`);
+    console.log(`#   first results over ${ms.length} loads: median ${ms[ms.length >> 1].toFixed(1)} ms, ` +
+      `90th percentile ${ms[Math.floor(ms.length * 0.9)].toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms`);
+  }
+});
+
+/* Opens a page, types a query into the header box, and returns what the reader sees. */
+async function searchBox(lang, query, { from = 'regions/beijing/', type = true } = {}) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/${lang}/${from}`);
+    const loadedBefore = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/search.js')));
+    assert.strictEqual(loadedBefore, false, 'search.js is fetched only when the box is focused');
+    const input = page.locator('header [data-search-box] input[type=search]');
+    if (type) {
+      await input.click();
+      await page.keyboard.type(query);
+    } else {
+      await input.fill(query); // focus and the whole query at once: for timing
+    }
+    await page.waitForFunction((q) => {
+      const b = document.querySelector('header [data-search-box]');
+      return b && b.getAttribute('data-search-shown') === q;
+    }, query, { timeout: 10000 });
+    const seen = await page.evaluate(() => {
+      const panel = document.querySelector('header .search-panel');
+      const mark = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : null; };
+      return {
+        visible: panel && !panel.hidden,
+        status: panel.querySelector('.search-status').textContent,
+        results: Array.from(panel.querySelectorAll('.search-result a')).map((a) => ({
+          url: new URL(a.href).pathname,
+          title: a.querySelector('.search-result-title').textContent,
+          section: (a.querySelector('.search-result-section') || {}).textContent || '',
+          snippet: a.querySelector('.search-result-snippet').textContent,
+          marks: Array.from(a.querySelectorAll('mark')).map((m) => m.textContent),
+        })),
+        focus: mark('atlas-search-focus'), script: mark('atlas-search-script'), ready: mark('atlas-search-ready'), first: mark('atlas-search-first-results'),
+      };
+    });
+    return seen;
+  } finally {
+    await page.close();
+  }
+}
+
+/* Pages of the built index whose text contains the query verbatim (normalised). */
+function pagesContaining(lang, query) {
+  const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+  const q = search.normalize(query);
+  return idx.docs.filter((d) => search.normalize([d[1], d[3], d[4], d[5]].join(' ')).includes(q)).map((d) => d[0]);
+}
+
+const CASES = [
+  // [lang, query, page that must come first, pages that must be found]
+  ['zh', '骨关节炎', null, () => pagesContaining('zh', '骨关节炎')],
+  ['zh', '移植物抗宿主病', '/zh/drugs/aimimaituosai/', () => pagesContaining('zh', '移植物抗宿主病')],
+  ['zh', '博鳌', '/zh/regions/hainan-boao/', () => ['/zh/regions/hainan-boao/']],
+  ['en', 'graft-versus-host', '/en/drugs/aimimaituosai/', () => pagesContaining('en', 'graft-versus-host')],
+  ['en', 'Shenzhen regulations', '/en/regions/shenzhen/', () => ['/en/regions/shenzhen/']],
+  ['zh', 'Ryoncil', '/zh/drugs/ryoncil/', () => ['/zh/drugs/ryoncil/']],
+  ['en', 'Ryoncil', '/en/drugs/ryoncil/', () => ['/en/drugs/ryoncil/']],
+  // Names of the other language: a spelling variant only in [drug] aliases, a Chinese name.
+  ['zh', 'Amimatosa', '/zh/drugs/aimimaituosai/', () => ['/zh/drugs/aimimaituosai/']],
+  ['zh', 'Shenzhen', '/zh/regions/shenzhen/', () => ['/zh/regions/shenzhen/']],
+  ['en', '深圳', '/en/regions/shenzhen/', () => ['/en/regions/shenzhen/']],
+  // Two words typed together, neither side by side in the text.
+  ['zh', '深圳条例', '/zh/regions/shenzhen/', () => ['/zh/regions/shenzhen/']],
+];
+
+for (const [lang, query, first, expected] of CASES) {
+  test(`${lang}: "${query}" finds its pages`, async () => {
+    const seen = await searchBox(lang, query);
+    assert.ok(seen.visible, 'the results panel is open');
+    assert.ok(seen.results.length > 0, `no results: ${seen.status}`);
+    const urls = seen.results.map((r) => r.url);
+    const want = expected();
+    assert.ok(want.length > 0, `the content has no page with ${query}`);
+    for (const u of want.slice(0, 8)) assert.ok(urls.includes(u), `${u} missing from ${urls.join(' ')}`);
+    if (first) assert.strictEqual(urls[0], first);
+    for (const r of seen.results) {
+      assert.ok(r.title.length > 0 && r.section.length > 0, `title and section: ${JSON.stringify(r)}`);
+      assert.ok(r.snippet.length > 0, `snippet: ${JSON.stringify(r)}`);
+    }
+    // The best result shows where the query is, highlighted.
+    assert.ok(seen.results[0].marks.length > 0, `no highlight in ${JSON.stringify(seen.results[0])}`);
+  });
+}
+
+test('a query with no match says so in the reader\'s language', async () => {
+  const zh = await searchBox('zh', '火星殖民');
+  assert.deepStrictEqual(zh.results, []);
+  assert.strictEqual(zh.status, '没有找到与“火星殖民”相关的页面。');
+  const en = await searchBox('en', 'quantum gravity');
+  assert.deepStrictEqual(en.results, []);
+  assert.strictEqual(en.status, 'No results for “quantum gravity”.');
+});
+
+test('loading and first results: timing from focus (reported, not asserted)', async () => {
+  const queries = [['zh', '骨关节炎'], ['zh', '博鳌'], ['en', 'graft-versus-host'], ['en', 'Shenzhen regulations'], ['zh', 'Ryoncil']];
+  for (const [lang, query] of [...queries, ...queries, ...queries]) {
+    const seen = await searchBox(lang, query, { type: false, from: '' });
+    assert.ok(seen.results.length > 0);
+    assert.ok(seen.focus !== null && seen.ready !== null && seen.first !== null, JSON.stringify(seen));
+    timings.push({ lang, query, script: seen.script - seen.focus, ready: seen.ready - seen.focus, firstResults: seen.first - seen.focus });
+  }
+});
+
+test('keyboard: arrow down to a result, Enter opens it', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/en/`);
+    await page.locator('header [data-search-box] input').click();
+    await page.keyboard.type('Ryoncil');
+    await page.waitForSelector('header .search-result a');
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => new URL(document.activeElement.href).pathname);
+    assert.strictEqual(focused, '/en/drugs/ryoncil/');
+    // Escape closes the results and goes back to the box; Arrow Down opens them again.
+    await page.keyboard.press('Escape');
+    assert.strictEqual(await page.locator('header .search-panel').isVisible(), false);
+    assert.strictEqual(await page.evaluate(() => document.activeElement.type), 'search');
+    await page.keyboard.press('ArrowDown');
+    assert.strictEqual(await page.evaluate(() => new URL(document.activeElement.href).pathname), '/en/drugs/ryoncil/');
+    await Promise.all([page.waitForURL(`${base}/en/drugs/ryoncil/`), page.keyboard.press('Enter')]);
+    // Enter in the box itself leads to the search page with the query.
+    await page.locator('header [data-search-box] input').click();
+    await page.keyboard.type('博鳌');
+    await Promise.all([page.waitForURL(/\/en\/search\/\?q=/), page.keyboard.press('Enter')]);
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === '博鳌');
+    const urls = await page.$$eval('.search-page-results .search-result a', (as) => as.map((a) => new URL(a.href).pathname));
+    assert.strictEqual(urls[0], '/en/regions/hainan-boao/');
+  } finally {
+    await page.close();
+  }
+});
+
+test('the search page: full results with JavaScript, the query kept in the address', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/zh/search/?q=${encodeURIComponent('干细胞')}`);
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === '干细胞');
+    const n = await page.$$eval('.search-page-results .search-result', (l) => l.length);
+    assert.ok(n > 8, `${n} results for 干细胞 (the page shows them all)`);
+    assert.strictEqual(await page.locator('[data-search-nojs]').isVisible(), false);
+    await page.locator('.search-page-form input').fill('移植物抗宿主病');
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === '移植物抗宿主病');
+    assert.strictEqual(new URL(page.url()).searchParams.get('q'), '移植物抗宿主病');
+    const first = await page.$eval('.search-page-results .search-result a', (a) => new URL(a.href).pathname);
+    assert.strictEqual(first, '/zh/drugs/aimimaituosai/');
+  } finally {
+    await page.close();
+  }
+});
+
+test('without JavaScript: the box is a link to the search page, which lists every page', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    for (const lang of ['zh', 'en']) {
+      await page.goto(`${base}/${lang}/regions/shenzhen/`);
+      assert.strictEqual(await page.locator('header [data-search-box] input').count(), 0);
+      const link = page.locator('header [data-search-box] a');
+      assert.strictEqual(await link.isVisible(), true);
+      await Promise.all([page.waitForURL(`${base}/${lang}/search/`), link.click()]);
+      assert.strictEqual(await page.locator('[data-search-nojs]').isVisible(), true);
+      assert.strictEqual(await page.locator('.search-page-form').isVisible(), false);
+      const listed = await page.$$eval('.search-browse a', (as) => as.map((a) => new URL(a.href).pathname));
+      const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+      for (const d of idx.docs) {
+        if (d[0].split('/').length > 4) assert.ok(listed.includes(d[0]), `${d[0]} is not listed on the search page`);
+      }
+      assert.ok(listed.includes('/sitemap.xml'));
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('every word of the site stems in search.js to a term of the index', () => {
+  // The index was stemmed by rust-stemmers at build time; a query is stemmed here.
+  for (const lang of ['zh', 'en']) {
+    const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+    const missing = new Set();
+    let words = 0;
+    for (const d of idx.docs) {
+      for (const field of [d[1], d[3], d[4], d[5]]) {
+        for (const r of search.runs(search.normalize(field))) {
+          if (r.k !== 'w' || Array.from(r.s).length < 2) continue;
+          words++;
+          if (!Object.prototype.hasOwnProperty.call(idx.words, search.stem(r.s))) missing.add(r.s);
+        }
+      }
+    }
+    assert.ok(words > 100, `${lang}: ${words} words`);
+    assert.deepStrictEqual([...missing], [], `${lang}: words whose stem is not in the index`);
+  }
+});

@@ -1,0 +1,417 @@
+// End-to-end tests of the atlas theme in headless Chromium (Debian's, through playwright-core).
+//
+// Builds the repository's own atlas with the debug binary, serves it on 127.0.0.1 with a tiny
+// node server, then loads the main pages in both languages at phone and desktop widths and in
+// light and dark schemes, runs axe-core on each, checks the page furniture, the comparison
+// table (sticky header and first column, symbols, optional JavaScript, no JavaScript), the
+// pictures, print styles and the Nu HTML Checker; it writes the screenshots in
+// docs/screenshots/ (or $SCREENSHOT_DIR).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { serve } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
+import { buildSite, REPO } from '../lib/site.mjs';
+import { axeViolations, describeViolations } from '../lib/axe.mjs';
+import { checkFolder, formatMessages } from '../lib/vnu.mjs';
+
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 860 };
+const LANGS = ['zh', 'en'];
+const PAGES = {
+  home: '/{lang}/',
+  region: '/{lang}/regions/shenzhen/',
+  drug: '/{lang}/drugs/aimimaituosai/',
+  compare: '/{lang}/compare/',
+  timeline: '/{lang}/timeline/',
+  regions: '/{lang}/regions/',
+  sources: '/{lang}/sources/',
+};
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(REPO, 'docs', 'screenshots');
+
+let site;
+let server;
+let browser;
+
+before(async () => {
+  site = buildSite();
+  server = await serve(site.out);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.cleanup();
+});
+
+/** Opens a page in a fresh context; records requests to any host but the test server. */
+async function open(url, { viewport = DESKTOP, colorScheme = 'light', javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, javaScriptEnabled });
+  const foreign = [];
+  const errors = [];
+  const origin = new URL(server.url).origin;
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(origin + '/') || u.startsWith('data:')) return route.continue();
+    foreign.push(u);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const response = await page.goto(server.url + url, { waitUntil: 'load' });
+  return { context, page, response, foreign, errors };
+}
+
+function pathFor(name, lang) {
+  return PAGES[name].replace('{lang}', lang);
+}
+
+describe('every main page and list, both languages, phone and desktop', () => {
+  for (const lang of LANGS) {
+    for (const name of Object.keys(PAGES)) {
+      for (const [vpName, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+        for (const colorScheme of ['light', 'dark']) {
+          test(`${name} ${lang} ${vpName} ${colorScheme}: loads, no other host, axe finds nothing`, async () => {
+            const url = pathFor(name, lang);
+            const { context, page, response, foreign, errors } = await open(url, { viewport, colorScheme });
+            try {
+              assert.equal(response.status(), 200, `${url} status`);
+              assert.deepEqual(foreign, [], `${url} requested other hosts`);
+              assert.deepEqual(errors, [], `${url} logged errors`);
+              const violations = await axeViolations(page);
+              assert.equal(violations.length, 0, `axe on ${url} (${vpName}, ${colorScheme}):\n${describeViolations(violations)}`);
+              // Nothing is wider than the screen: only the table and pictures scroll sideways.
+              const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+              assert.ok(overflow <= 0, `${url} is ${overflow}px wider than a ${viewport.width}px screen`);
+            } finally {
+              await context.close();
+            }
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('page furniture', () => {
+  for (const lang of LANGS) {
+    const other = lang === 'zh' ? 'en' : 'zh';
+    for (const name of Object.keys(PAGES)) {
+      test(`${name} ${lang}: header, navigation, language switch, breadcrumbs, review date`, async () => {
+        const url = pathFor(name, lang);
+        const { context, page } = await open(url);
+        try {
+          assert.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-Hans' : 'en');
+          const nav = await page.$$eval('.site-nav a', (as) => as.map((a) => a.getAttribute('href')));
+          assert.deepEqual(nav, ['regions/', 'drugs/', 'compare/', 'timeline/', 'sources/'].map((p) => `/${lang}/${p}`));
+          // The language switcher goes to the same page in the other language.
+          const alt = await page.$$eval('.lang-switcher a', (as) => as.map((a) => a.getAttribute('href')));
+          assert.deepEqual(alt, [url.replace(`/${lang}/`, `/${other}/`)]);
+          if (name !== 'home') {
+            const crumbs = await page.$$eval('.breadcrumbs li', (lis) => lis.length);
+            assert.ok(crumbs >= 2, 'breadcrumbs');
+            assert.equal(await page.$$eval('.breadcrumbs [aria-current=page]', (x) => x.length), 1);
+          }
+          assert.equal(await page.$$eval('h1', (x) => x.length), 1, 'one h1');
+          const reviewed = await page.$$eval('.reviewed time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+          assert.ok(reviewed.length >= 1 && reviewed.every((d) => /^\d{4}(-\d\d){0,2}$/.test(d)), `review date: ${reviewed}`);
+          // Following the switcher lands on the translation.
+          await page.click('.lang-switcher a');
+          assert.equal(new URL(page.url()).pathname, url.replace(`/${lang}/`, `/${other}/`));
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+
+  test('region page: fact box, comparison values, events, contents, linked from, sources', async () => {
+    const { context, page } = await open('/en/regions/shenzhen/');
+    try {
+      const facts = await page.$$eval('.factbox dt', (dts) => dts.map((d) => d.textContent.trim()));
+      for (const k of ['Kind', 'Regulators', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      assert.match(await page.textContent('.factbox .fact-dates'), /January 2023/);
+      const rows = await page.$$eval('table.kv tr', (trs) => trs.length);
+      assert.ok(rows >= 10, 'comparison values');
+      assert.ok(await page.$('#events-title'), 'events');
+      const toc = await page.$$eval('.toc a', (as) => as.map((a) => a.getAttribute('href')));
+      for (const id of ['#events-title', '#cmp-title', '#backlinks-title', '#sources-title']) {
+        assert.ok(toc.includes(id), `contents lack ${id}`);
+        assert.ok(await page.$(id), `${id} missing`);
+      }
+      assert.ok((await page.$$('.backlinks li')).length > 0, 'linked from');
+      assert.ok((await page.$$('.sources li')).length > 0, 'sources');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('drug page: fact box with names, developer, cell source, indication, status, dates, price, regions', async () => {
+    const { context, page } = await open('/en/drugs/aimimaituosai/');
+    try {
+      const facts = await page.$$eval('.factbox dt', (dts) => dts.map((d) => d.textContent.trim()));
+      for (const k of ['Brand name', 'Developer', 'Cell type', 'Tissue source', 'Indications', 'Status', 'Key dates', 'Price', 'Related regions']) {
+        assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      }
+      assert.match(await page.textContent('.factbox .fact-dates'), /2 January 2025/);
+      assert.ok(await page.$('#events-title'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('fact boxes come before the article text on a phone and beside it on a desktop', async () => {
+    for (const [viewport, beside] of [[PHONE, false], [DESKTOP, true]]) {
+      const { context, page } = await open('/zh/regions/beijing/', { viewport });
+      try {
+        const box = await page.locator('.factbox').boundingBox();
+        const prose = await page.locator('.page-main .prose').boundingBox();
+        if (beside) assert.ok(box.x > prose.x + prose.width - 1, 'fact box beside the text');
+        else assert.ok(box.y + box.height <= prose.y, 'fact box above the text');
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
+
+describe('comparison table', () => {
+  test('header row and first column stay in view while the table scrolls (phone)', async () => {
+    const { context, page } = await open('/en/compare/', { viewport: PHONE });
+    try {
+      const scroller = page.locator('.table-scroll');
+      await scroller.scrollIntoViewIfNeeded();
+      const before = await scroller.boundingBox();
+      await scroller.evaluate((el) => { el.scrollLeft = el.scrollWidth; el.scrollTop = el.scrollHeight / 2; });
+      const scrolled = await scroller.evaluate((el) => [el.scrollLeft, el.scrollTop]);
+      assert.ok(scrolled[0] > 100 && scrolled[1] > 100, `the table scrolls both ways on a phone: ${scrolled}`);
+      const corner = await page.locator('table.compare thead th.corner').boundingBox();
+      const lastHead = await page.locator('table.compare thead th').last().boundingBox();
+      const rowHead = await page.evaluate(() => {
+        // The row header now at the top of the scrolled area.
+        const box = document.querySelector('.table-scroll').getBoundingClientRect();
+        const ths = [...document.querySelectorAll('table.compare tbody th')];
+        const th = ths.find((t) => t.getBoundingClientRect().bottom > box.top + 80);
+        const r = th.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width };
+      });
+      const near = (a, b) => Math.abs(a - b) <= 2;
+      assert.ok(near(corner.x, before.x + 1) || near(corner.x, before.x), `corner stays left: ${corner.x} vs ${before.x}`);
+      assert.ok(near(corner.y, before.y + 1) || near(corner.y, before.y), `corner stays on top: ${corner.y} vs ${before.y}`);
+      assert.ok(near(lastHead.y, corner.y), 'the header row stays on top');
+      assert.ok(rowHead.x <= before.x + 2, 'the first column stays at the left');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('yes, no, partial and unknown are told apart by symbol and text, not colour alone', async () => {
+    for (const lang of LANGS) {
+      const { context, page } = await open(`/${lang}/compare/`);
+      try {
+        const texts = await page.$$eval('table.compare td', (tds) => tds.map((td) => [td.className, td.querySelector('.val').textContent.trim()]));
+        const by = (cls) => texts.filter(([c]) => c.includes(cls)).map(([, t]) => t);
+        const words = lang === 'zh' ? { yes: '✓ 是', partial: '◐ 部分', no: '✗ 否', unknown: '未知' } : { yes: '✓ yes', partial: '◐ partial', no: '✗ no', unknown: 'unknown' };
+        for (const [cls, word] of Object.entries(words)) {
+          const cells = by(`cell-${cls}`);
+          assert.ok(cells.length > 0, `some ${cls} cells`);
+          assert.ok(cells.every((t) => t === word), `${cls} cells read ${word}: ${[...new Set(cells)]}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test('without JavaScript the whole table is there and the tools stay hidden', async () => {
+    const { context, page } = await open('/en/compare/', { javaScriptEnabled: false });
+    try {
+      assert.equal(await page.isVisible('#cmp-tools'), false);
+      const rows = await page.$$eval('table.compare tbody tr', (trs) => trs.filter((t) => t.offsetParent !== null).length);
+      const dims = await page.$$eval('.dim-key li', (lis) => lis.length);
+      assert.ok(rows > 10 && rows === dims, `${rows} rows, ${dims} dimensions`);
+      const cols = await page.$$eval('table.compare thead th', (ths) => ths.length);
+      assert.ok(cols >= 3);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('JavaScript adds filtering, column choice, sorting by a dimension and differences', async () => {
+    const { context, page } = await open('/en/compare/');
+    try {
+      assert.equal(await page.isVisible('#cmp-tools'), true);
+      const visibleRows = () => page.$$eval('table.compare tbody tr', (trs) => trs.filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.id));
+      const visibleCols = () => page.$$eval('table.compare thead th[data-region]', (ths) => ths.filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.dataset.region));
+      const all = await visibleRows();
+      await page.fill('#cmp-filter', 'legislation');
+      const filtered = await visibleRows();
+      assert.ok(filtered.length >= 1 && filtered.length < all.length, `filter: ${filtered}`);
+      assert.ok(filtered.includes('dim-local_legislation'));
+      assert.match(await page.textContent('#cmp-status'), new RegExp(`^${filtered.length} of ${all.length}`));
+      await page.fill('#cmp-filter', '');
+      assert.equal((await visibleRows()).length, all.length);
+
+      // Hide a region column.
+      const cols = await visibleCols();
+      await page.uncheck(`.tool-regions input[value="${cols[0]}"]`);
+      assert.deepEqual(await visibleCols(), cols.slice(1));
+      const cellsShown = await page.$$eval(`table.compare td[data-region="${cols[0]}"]`, (tds) => tds.filter((t) => getComputedStyle(t).display !== 'none').length);
+      assert.equal(cellsShown, 0, 'the column\'s cells are hidden too');
+      await page.check(`.tool-regions input[value="${cols[0]}"]`);
+
+      // Order regions by a yes/no/partial dimension: yes first, then partial, no, unknown.
+      await page.selectOption('#cmp-sort', 'local_legislation');
+      const order = await page.$$eval('#dim-local_legislation td', (tds) => tds.map((t) => t.dataset.value || 'unknown'));
+      const rank = { yes: 0, partial: 1, no: 2, unknown: 3 };
+      const ranks = order.map((v) => rank[v]);
+      assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `sorted: ${order}`);
+      // Header and every row follow the same column order.
+      const headOrder = await page.$$eval('table.compare thead th[data-region]', (ths) => ths.map((t) => t.dataset.region));
+      const rowOrders = await page.$$eval('table.compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.region).join()));
+      assert.ok(rowOrders.every((o) => o === headOrder.join()), 'cells move with their column');
+
+      // Only rows where regions differ.
+      await page.check('#cmp-diff');
+      const differ = await visibleRows();
+      assert.ok(differ.length > 0 && differ.length <= all.length);
+      for (const id of differ) {
+        const vals = await page.$$eval(`#${id} td`, (tds) => tds.map((t) => t.dataset.value ?? ''));
+        assert.ok(new Set(vals).size > 1, `${id} differs: ${vals}`);
+      }
+      await page.click('.tool-reset');
+      await page.waitForFunction(() => document.getElementById('cmp-sort').value === '');
+      assert.equal((await visibleRows()).length, all.length);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the header uses short_title from [extra] when a region page sets it', async () => {
+    // The content may or may not set short titles; the header shows one of the two names.
+    const { context, page } = await open('/en/compare/');
+    try {
+      const heads = await page.$$eval('table.compare thead th[data-region] a', (as) => as.map((a) => [a.textContent, a.getAttribute('title')]));
+      for (const [text, title] of heads) assert.ok(text.length > 0 && (title === null || title.length >= text.length));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('pictures', () => {
+  for (const lang of LANGS) {
+    for (const [name, selector] of [['timeline', 'svg.pic-timeline.pic-wide'], ['compare', 'svg.pic-coverage']]) {
+      test(`${name} ${lang}: inline SVG with role img, title and description, and a text alternative beside it`, async () => {
+        const { context, page } = await open(pathFor(name, lang), { javaScriptEnabled: false });
+        try {
+          const svg = page.locator(selector);
+          assert.equal(await svg.count(), 1);
+          assert.equal(await svg.getAttribute('role'), 'img');
+          const ids = (await svg.getAttribute('aria-labelledby')).split(' ');
+          const [title, desc] = await Promise.all(ids.map((id) => page.textContent(`#${id}`)));
+          assert.ok(title.length > 5 && desc.length > 20);
+          // The picture speaks the page's language.
+          assert.equal(/[\u4e00-\u9fff]/.test(title), lang === 'zh', `title language: ${title}`);
+          const box = await svg.boundingBox();
+          assert.ok(box.width > 300 && box.height > 100, 'drawn');
+          if (name === 'timeline') {
+            const items = await page.$$eval('ol.timeline li', (lis) => lis.length);
+            const marks = await page.$$eval('svg.pic-timeline.pic-wide .tl-event', (gs) => gs.length);
+            assert.equal(marks, items, 'every listed event is drawn once');
+          } else {
+            const cells = await page.$$eval('svg.pic-coverage .cov-item', (gs) => gs.length);
+            const tds = await page.$$eval('table.compare td', (x) => x.length);
+            assert.equal(cells, tds, 'one mark per table cell');
+          }
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+});
+
+test('on a phone the timeline is drawn narrow, labels above the rows, within the screen', async () => {
+  for (const lang of LANGS) {
+    const { context, page } = await open(`/${lang}/timeline/`, { viewport: PHONE, javaScriptEnabled: false });
+    try {
+      assert.equal(await page.isVisible('svg.pic-wide'), false);
+      assert.equal(await page.isVisible('svg.pic-narrow'), true);
+      const box = await page.locator('svg.pic-narrow').boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, `narrow picture fits: ${JSON.stringify(box)}`);
+      const marks = await page.$$eval('svg.pic-narrow .tl-event', (gs) => gs.length);
+      assert.equal(marks, await page.$$eval('ol.timeline li', (lis) => lis.length));
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+describe('print', () => {
+  for (const url of ['/zh/regions/beijing/', '/en/compare/']) {
+    test(`${url} prints without navigation, with its facts and the whole table`, async () => {
+      const { context, page } = await open(url);
+      try {
+        await page.emulateMedia({ media: 'print' });
+        assert.equal(await page.isVisible('.site-header'), false);
+        assert.equal(await page.isVisible('.site-footer'), false);
+        if (url.includes('compare')) {
+          const scroll = await page.$eval('.table-scroll', (el) => [getComputedStyle(el).overflow, getComputedStyle(el).maxHeight]);
+          assert.deepEqual(scroll, ['visible', 'none']);
+          assert.equal(await page.$eval('table.compare thead th', (el) => getComputedStyle(el).position), 'static');
+        } else {
+          assert.equal(await page.isVisible('.factbox'), true);
+        }
+        const pdf = await page.pdf({ format: 'A4' });
+        assert.ok(pdf.length > 10000, 'a PDF is made');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('screenshots', () => {
+  const shots = [
+    ['home.png', '/en/', DESKTOP],
+    ['compare-phone.png', '/en/compare/', PHONE, '.scroll-hint', () => {
+      // Scroll the table to a yes/no/partial row and a middle column: the header row and the
+      // first column stay in view.
+      const box = document.querySelector('.table-scroll');
+      const row = document.getElementById('dim-local_legislation');
+      const head = document.querySelector('table.compare thead');
+      const first = document.querySelector('table.compare tbody th');
+      const col = document.querySelectorAll('table.compare thead th')[3];
+      box.scrollTop = row.offsetTop - head.offsetHeight;
+      box.scrollLeft += col.getBoundingClientRect().left - first.getBoundingClientRect().right;
+    }],
+    ['region-zh.png', '/zh/regions/beijing/', DESKTOP],
+  ];
+  for (const [file, url, viewport, scrollTo, action] of shots) {
+    test(`screenshot ${file}`, async () => {
+      const { context, page } = await open(url, { viewport });
+      try {
+        if (scrollTo) await page.locator(scrollTo).evaluate((el) => el.scrollIntoView());
+        if (action) await page.evaluate(action);
+        await page.evaluate(() => document.fonts.ready);
+        fs.mkdirSync(SHOTS, { recursive: true });
+        const buf = await page.screenshot({ path: path.join(SHOTS, file) });
+        assert.ok(buf.length > 5000 && buf.length < 600 * 1024, `${file}: ${buf.length} bytes`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('Nu HTML Checker', () => {
+  test('the built atlas has no HTML or CSS errors', () => {
+    const { messages } = checkFolder(site.out);
+    assert.equal(messages.length, 0, formatMessages(messages, site.out));
+  });
+});

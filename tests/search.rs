@@ -1,0 +1,340 @@
+//! The search index builder: segmentation, bigram coverage, weighting, names and aliases,
+//! size on the repository's own content, and what the build writes.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use atlas::search::{self, Doc, Index, W_DESCRIPTION, W_NAMES, W_TITLE};
+
+/// The indexes of the repository's own site (content/), built once for all tests.
+fn real() -> &'static Vec<(String, Index, String)> {
+    static REAL: OnceLock<Vec<(String, Index, String)>> = OnceLock::new();
+    REAL.get_or_init(|| {
+        let args = atlas::build::BuildArgs {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+            ..Default::default()
+        };
+        let (site, _theme) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
+        site.config
+            .language_codes()
+            .into_iter()
+            .map(|l| {
+                let idx = search::build_index(&site, l);
+                let json = idx.to_json();
+                (l.to_string(), idx, json)
+            })
+            .collect()
+    })
+}
+
+fn real_index(lang: &str) -> &'static Index {
+    &real().iter().find(|(l, _, _)| l == lang).unwrap().1
+}
+
+fn doc(idx: &Index, url_end: &str) -> usize {
+    idx.docs
+        .iter()
+        .position(|d| d.url.ends_with(url_end))
+        .unwrap_or_else(|| panic!("no document {url_end} in the {} index", idx.lang))
+}
+
+fn weight(idx: &Index, term: &str, d: usize) -> u32 {
+    idx.postings(term)
+        .iter()
+        .find(|(x, _)| *x == d)
+        .map(|(_, w)| *w)
+        .unwrap_or(0)
+}
+
+fn page(title: &str, names: &str, description: &str, body: &str) -> Doc {
+    Doc {
+        url: format!("/{title}/"),
+        title: title.into(),
+        section: 0,
+        names: names.into(),
+        description: description.into(),
+        body: body.into(),
+    }
+}
+
+#[test]
+fn chinese_is_segmented_into_words() {
+    // jieba finds words, not characters: the medical terms come out whole.
+    let w = search::words("膝骨关节炎和急性移植物抗宿主病都在研究之列");
+    for term in ["骨关节炎", "移植物", "宿主", "研究"] {
+        assert!(w.contains(&term.to_string()), "{term} not in {w:?}");
+    }
+    // Single characters are not words of the index (the bigrams cover them).
+    assert!(w.iter().all(|t| t.chars().count() >= 2), "{w:?}");
+    // On the real content.
+    let zh = real_index("zh");
+    for term in [
+        "骨关节炎",
+        "移植物",
+        "博鳌",
+        "深圳",
+        "干细胞",
+        "国家药品监督管理局",
+    ] {
+        assert!(
+            !zh.postings(term).is_empty(),
+            "{term} is not a word of the zh index"
+        );
+    }
+}
+
+#[test]
+fn english_is_stemmed() {
+    assert_eq!(search::words("Regulations regulating"), ["regul", "regul"]);
+    let en = real_index("en");
+    let shenzhen = doc(en, "/en/regions/shenzhen/");
+    // "Regulations" in the Shenzhen page's text, indexed by its stem.
+    assert!(weight(en, "regul", shenzhen) > 0);
+    assert!(en.postings("regulations").is_empty());
+}
+
+#[test]
+fn every_bigram_of_every_page_is_indexed() {
+    // Any run of two or more Chinese characters in a page finds the page: each of its bigrams
+    // points to it (search.js intersects them, then checks the run in the page's text).
+    for (lang, idx, _) in real() {
+        let mut checked = 0;
+        for (d, doc) in idx.docs.iter().enumerate() {
+            for field in [&doc.title, &doc.names, &doc.description, &doc.body] {
+                let norm = search::normalize(field);
+                for run in search::runs(&norm) {
+                    let search::Run::Ideographs(r) = run else {
+                        continue;
+                    };
+                    let chars: Vec<char> = r.chars().collect();
+                    for pair in chars.windows(2) {
+                        let g: String = pair.iter().collect();
+                        let docs = idx.grams.get(&g).unwrap_or_else(|| {
+                            panic!("{lang}: bigram {g} of {} is not indexed", doc.url)
+                        });
+                        assert!(docs.contains(&d), "{lang}: {g} does not list {}", doc.url);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        if lang == "zh" {
+            assert!(checked > 10_000, "only {checked} bigrams in the zh pages");
+        }
+    }
+    // The queries of the browser test, on the pages whose text has them.
+    let zh = real_index("zh");
+    for (q, url) in [
+        ("骨关节炎", "/zh/regions/hong-kong/"),
+        ("移植物抗宿主病", "/zh/drugs/aimimaituosai/"),
+        ("博鳌", "/zh/regions/hainan-boao/"),
+    ] {
+        let d = doc(zh, url);
+        let chars: Vec<char> = q.chars().collect();
+        for pair in chars.windows(2) {
+            let g: String = pair.iter().collect();
+            assert!(zh.grams[&g].contains(&d), "{q}: {g} does not list {url}");
+        }
+        assert!(search::normalize(&zh.docs[d].body).contains(q));
+    }
+}
+
+#[test]
+fn titles_and_names_weigh_more_than_body() {
+    let idx = Index::new(
+        "en",
+        vec!["s".into()],
+        vec![
+            page("Alpha", "", "", "Nothing here."),
+            page("Other", "Alpha", "", ""),
+            page("Third", "", "About alpha.", ""),
+            page("Fourth", "", "", "alpha alpha alpha"),
+            page("Fifth", "", "", &"alpha ".repeat(100)),
+            page("Alpha sixth", "Alpha", "Alpha", &"alpha ".repeat(100)),
+        ],
+    );
+    let w: Vec<u32> = (0..6).map(|d| weight(&idx, "alpha", d)).collect();
+    assert_eq!(w[0], W_TITLE);
+    assert_eq!(w[1], W_NAMES);
+    assert_eq!(w[2], W_DESCRIPTION);
+    assert_eq!(w[3], 3);
+    assert_eq!(w[4], search::BODY_CAP, "body count is capped");
+    assert_eq!(
+        w[5],
+        (W_TITLE + W_NAMES + W_DESCRIPTION + search::BODY_CAP).min(search::MAX_WEIGHT)
+    );
+    // On the real content: the Ryoncil page outweighs a page that mentions the drug.
+    for lang in ["zh", "en"] {
+        let idx = real_index(lang);
+        let own = doc(idx, &format!("/{lang}/drugs/ryoncil/"));
+        let us = doc(idx, &format!("/{lang}/regions/united-states/"));
+        assert!(weight(idx, "ryoncil", own) >= W_TITLE);
+        assert!(weight(idx, "ryoncil", own) > weight(idx, "ryoncil", us));
+        let bj = doc(idx, &format!("/{lang}/regions/beijing/"));
+        let term = if lang == "zh" { "北京" } else { "beij" };
+        let others = idx
+            .postings(term)
+            .iter()
+            .filter(|(d, _)| *d != bj)
+            .map(|(_, w)| *w)
+            .max()
+            .unwrap_or(0);
+        assert!(weight(idx, term, bj) > others, "{lang}: {term}");
+    }
+}
+
+#[test]
+fn names_aliases_and_the_other_languages_titles_are_indexed() {
+    let zh = real_index("zh");
+    let en = real_index("en");
+    // A drug's spelling variants and English names, in the Chinese index.
+    let aimi = doc(zh, "/zh/drugs/aimimaituosai/");
+    for alias in [
+        "Amimatosa Injection",
+        "Aimi Maito Sai injection",
+        "Ruibo Sheng",
+    ] {
+        assert!(zh.docs[aimi].names.contains(alias), "{alias}");
+    }
+    assert!(weight(zh, "amimatosa", aimi) >= W_NAMES);
+    // The English title of a region, in the Chinese index, and the other way round.
+    let sz = doc(zh, "/zh/regions/shenzhen/");
+    assert!(weight(zh, "shenzhen", sz) >= W_NAMES);
+    let sz_en = doc(en, "/en/regions/shenzhen/");
+    assert!(en.docs[sz_en].names.contains("深圳市"));
+    assert!(en.grams["深圳"].contains(&sz_en));
+    // The Chinese name of a drug in the English index.
+    let aimi_en = doc(en, "/en/drugs/aimimaituosai/");
+    assert!(en.docs[aimi_en].names.contains("艾米迈托赛注射液"));
+    let chars: Vec<char> = "艾米迈托赛注射液".chars().collect();
+    for pair in chars.windows(2) {
+        let g: String = pair.iter().collect();
+        assert!(en.grams[&g].contains(&aimi_en), "{g}");
+    }
+    // Ryoncil's English title is a name of the Chinese page; the title itself is not repeated.
+    let ry = doc(zh, "/zh/drugs/ryoncil/");
+    assert!(zh.docs[ry].names.contains("Ryoncil (remestemcel-L)"));
+    let names: Vec<&str> = zh.docs[ry].names.split(search::NAME_SEPARATOR).collect();
+    let unique: BTreeSet<String> = names.iter().map(|n| search::normalize(n)).collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    assert!(!names.contains(&zh.docs[ry].title.as_str()));
+}
+
+#[test]
+fn index_of_the_real_content_is_under_200_kb_per_language() {
+    for (lang, idx, json) in real() {
+        eprintln!(
+            "search index {lang}: {} bytes, {} documents, {} words, {} bigrams",
+            json.len(),
+            idx.docs.len(),
+            idx.words.len(),
+            idx.grams.len()
+        );
+        assert!(json.len() < 200_000, "{lang}: {} bytes", json.len());
+        assert!(idx.docs.len() >= 20, "{lang}: {} documents", idx.docs.len());
+        // It is what search.js reads: version, posting lists that decode, documents.
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["version"], search::FORMAT_VERSION);
+        let idw = v["idw"].as_u64().unwrap() as usize;
+        for (term, list) in v["words"].as_object().unwrap() {
+            let decoded = search::decode_postings(list.as_str().unwrap(), idw).unwrap();
+            assert_eq!(decoded, idx.postings(term), "{term}");
+        }
+    }
+}
+
+#[test]
+fn body_text_has_no_markup_or_citation_markers() {
+    let zh = real_index("zh");
+    for d in &zh.docs {
+        for bad in ["[@", "](", "<!--", "**", "<sup"] {
+            assert!(!d.body.contains(bad), "{}: {bad:?} in the text", d.url);
+        }
+    }
+    let ry = doc(zh, "/zh/drugs/ryoncil/");
+    assert!(
+        zh.docs[ry]
+            .body
+            .starts_with("Ryoncil 是美国 FDA 于 2024 年 12 月批准")
+    );
+    // Facts of the fact box are searchable too.
+    assert!(zh.docs[ry].body.contains("Mesoblast"));
+}
+
+#[test]
+fn stem_vectors_match_rust_stemmers() {
+    // The same file checks search.js's stemmer in the browser test's unit tests.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser-search/stem-vectors.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut n = 0;
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (word, stem) = line.split_once('\t').unwrap();
+        assert_eq!(search::stem(word), stem, "{word}");
+        n += 1;
+    }
+    assert!(n > 200, "{n} vectors");
+}
+
+#[test]
+fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
+    let s = fixture("basic");
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    for lang in ["zh", "en"] {
+        let json = s.read(&format!("public/{lang}/search-index.json"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["lang"], lang);
+        let urls: Vec<&str> = v["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d[0].as_str().unwrap())
+            .collect();
+        assert!(
+            urls.contains(&format!("/atlas/{lang}/regions/beijing/").as_str()),
+            "{urls:?}"
+        );
+        // The search page: a form hidden until search.js runs, and every page listed.
+        let doc = s.html(&format!("public/{lang}/search/index.html"));
+        assert_eq!(select(&doc, "form[role=search][hidden]").len(), 1);
+        assert_eq!(select(&doc, "[data-search-nojs]").len(), 1);
+        let links = attr(&doc, ".search-browse a", "href");
+        for u in &urls {
+            if u.matches('/').count() > 4 {
+                assert!(
+                    links.iter().any(|l| l == u),
+                    "{lang}: {u} not listed in {links:?}"
+                );
+            }
+        }
+        assert!(links.iter().any(|l| l == "/atlas/sitemap.xml"));
+        assert!(attr(&doc, "script[src]", "src").contains(&"/atlas/search.js".to_string()));
+    }
+    // Every page's header has the box: a link to the search page without JavaScript.
+    for page in [
+        "public/zh/index.html",
+        "public/en/regions/beijing/index.html",
+        "public/zh/compare/index.html",
+    ] {
+        let doc = s.html(page);
+        let lang = if page.contains("/en/") { "en" } else { "zh" };
+        let box_links = attr(&doc, "header [data-search-box] a", "href");
+        assert_eq!(box_links, vec![format!("/atlas/{lang}/search/")], "{page}");
+        let idx = attr(&doc, "header [data-search-box]", "data-index");
+        assert_eq!(idx, vec![format!("/atlas/{lang}/search-index.json")]);
+        // search.js itself is not loaded until the box is focused.
+        let scripts = attr(&doc, "script[src]", "src");
+        assert!(
+            !scripts.iter().any(|s| s.ends_with("search.js")),
+            "{page}: {scripts:?}"
+        );
+    }
+    assert!(s.path("public/search.js").is_file());
+}
