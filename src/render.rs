@@ -126,18 +126,41 @@ impl Theme {
             }
         }
         let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
-        let strings = i18n.clone();
+        // Each string as a Tera value, made once: `trans()` runs dozens of times per page.
+        let strings: BTreeMap<String, HashMap<String, Value>> = i18n
+            .0
+            .iter()
+            .map(|(lang, m)| {
+                let values = m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect();
+                (lang.clone(), values)
+            })
+            .collect();
         tera.register_function(
             "trans",
-            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-                let key: String = kwargs.must_get("key")?;
-                let lang: String = kwargs
-                    .get::<String>("lang")?
-                    .or(state.get::<String>("lang")?)
-                    .ok_or_else(|| tera::Error::message("trans(): no `lang` in the context"))?;
-                strings.get(&lang, &key).map(str::to_string).ok_or_else(|| {
-                    tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
-                })
+            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+                let key: &str = kwargs.must_get("key")?;
+                let from_state;
+                let lang: &str = match kwargs.get::<&str>("lang")? {
+                    Some(l) => l,
+                    None => {
+                        from_state = state.get::<Value>("lang")?;
+                        from_state.as_ref().and_then(Value::as_str).ok_or_else(|| {
+                            tera::Error::message("trans(): no `lang` in the context")
+                        })?
+                    }
+                };
+                strings
+                    .get(lang)
+                    .and_then(|m| m.get(key))
+                    .cloned()
+                    .ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "trans(): no key `{key}` in i18n/{lang}.toml"
+                        ))
+                    })
             },
         );
         // Syntax errors file by file (so all are reported), then the whole set for references.
@@ -582,8 +605,9 @@ pub struct Renderer<'a> {
     refs: Vec<std::sync::OnceLock<Value>>,
     /// Per language: the comparison table, made once for the page, the CSV and the JSON.
     tables: BTreeMap<String, std::sync::OnceLock<Json>>,
-    /// Per language and source id: the source's values (all but its number `n`).
-    sources: BTreeMap<String, HashMap<String, tera::Map>>,
+    /// Per language and source id: the source's values, by its number `n` on the page
+    /// (0: none), for every number a page uses.
+    sources: BTreeMap<String, HashMap<String, Vec<Value>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -643,6 +667,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|l| (l.to_string(), std::sync::OnceLock::new()))
             .collect();
+        // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
+        // (Up to 64: numbers above that are made when needed.)
+        let max_n = site.pages.iter().map(|p| p.sources.len()).max().unwrap_or(0).min(64);
         let sources = site
             .config
             .language_codes()
@@ -653,13 +680,18 @@ impl<'a> Renderer<'a> {
                     .sources
                     .iter()
                     .map(|s| {
-                        let v = obj! {
-                            "id": &s.id, "title": &s.title, "lang": &s.lang, "publisher": &s.publisher,
-                            "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
-                            "url": &s.url, "doi": &s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": &s.note,
-                            "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
-                        };
-                        (s.id.clone(), v.into_map().unwrap_or_default())
+                        let by_n = (0..=max_n)
+                            .map(|n| {
+                                obj! {
+                                    "n": (n > 0).then_some(n),
+                                    "id": &s.id, "title": &s.title, "lang": &s.lang, "publisher": &s.publisher,
+                                    "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
+                                    "url": &s.url, "doi": &s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": &s.note,
+                                    "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
+                                }
+                            })
+                            .collect();
+                        (s.id.clone(), by_n)
                     })
                     .collect();
                 (lang.to_string(), by_id)
@@ -1259,12 +1291,16 @@ impl<'a> Renderer<'a> {
     }
 
     fn source_value(&self, lang: &str, id: &str, n: Option<usize>) -> Value {
-        match self.sources.get(lang).and_then(|m| m.get(id)) {
-            Some(m) => {
-                let mut m = m.clone();
-                m.insert(tera::value::Key::Str("n"), n.tv());
-                Value::from(m)
-            }
+        let prepared = self.sources.get(lang).and_then(|m| m.get(id));
+        match prepared {
+            Some(by_n) => match by_n.get(n.unwrap_or(0)) {
+                Some(v) => v.clone(),
+                None => {
+                    let mut m = by_n[0].as_map().cloned().unwrap_or_default();
+                    m.insert(tera::value::Key::Str("n"), n.tv());
+                    Value::from(m)
+                }
+            },
             None => obj! {"n": n, "id": id, "title": id},
         }
     }
