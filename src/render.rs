@@ -1436,8 +1436,8 @@ impl<'a> Renderer<'a> {
             }
         });
         let drug = fm.drug.as_ref().map(|d| {
-            let base = site.config.base_path();
-            let term_url = |tax: &str, name: &str| format!("{base}{lang}/{tax}/{}/", crate::markdown::slugify(name));
+            // None (no link) for a term no page of this language has (an untranslated page's).
+            let term_url = |tax: &str, name: &str| site.term_url(lang, tax, name);
             obj! {
                 "inn": &d.inn, "brand": &d.brand, "name_zh": &d.name_zh, "aliases": &d.aliases,
                 "developer": &d.developer, "cell_type": &d.cell_type, "tissue_source": &d.tissue_source,

@@ -122,7 +122,7 @@ pub struct Term {
     pub name: String,
     /// URL segment.
     pub slug: String,
-    /// Page indices, sorted.
+    /// Page indices, by title.
     pub pages: Vec<usize>,
 }
 
@@ -131,8 +131,17 @@ pub struct Term {
 pub struct Taxonomy {
     /// URL segment and i18n key: `indications`, `cell-sources`, `status`, `tags`.
     pub id: &'static str,
-    /// Terms sorted by name.
+    /// Terms, most pages first, then by name.
     pub terms: Vec<Term>,
+    /// Term index by slug.
+    by_slug: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The term with this URL segment, if a page of the language has it.
+    pub fn term(&self, slug: &str) -> Option<&Term> {
+        self.by_slug.get(slug).map(|&i| &self.terms[i])
+    }
 }
 
 /// Everything about one language of the site.
@@ -259,6 +268,16 @@ impl Site {
     /// URL of a page (base path + path).
     pub fn url(&self, page: usize) -> String {
         format!("{}{}", self.config.base_path(), self.pages[page].path)
+    }
+
+    /// URL of a taxonomy term's page in a language (`/en/indications/knee-osteoarthritis/`),
+    /// or None when no page of that language has the term (an untranslated page shows the
+    /// other language's terms).
+    pub fn term_url(&self, lang: &str, taxonomy: &str, name: &str) -> Option<String> {
+        let slug = slugify(name);
+        let tax = self.langs.get(lang)?.taxonomies.iter().find(|t| t.id == taxonomy)?;
+        tax.term(&slug)?;
+        Some(format!("{}{lang}/{taxonomy}/{slug}/", self.config.base_path()))
     }
 
     /// The same page in every language, in config order.
@@ -1055,13 +1074,19 @@ impl Site {
         let mut add = |id: &'static str, terms_of: &dyn Fn(&SourcePage) -> Vec<String>| {
             let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
             for i in 0..self.pages.len() {
-                if self.pages[i].lang != lang || self.file(i).kind != Kind::Page {
+                // An untranslated page shown in this language has the other language's
+                // terms: they are not terms of this language.
+                if self.pages[i].lang != lang
+                    || self.pages[i].fallback
+                    || self.file(i).kind != Kind::Page
+                {
                     continue;
                 }
                 for t in terms_of(self.file(i)) {
                     let slug = slugify(&t);
                     let e = terms.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-                    if !e.1.contains(&i) {
+                    // Pages come in order: a page naming a term twice is the last one.
+                    if e.1.last() != Some(&i) {
                         e.1.push(i);
                     }
                 }
@@ -1077,7 +1102,16 @@ impl Site {
                     })
                     .collect();
                 terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name)));
-                out.push(Taxonomy { id, terms });
+                let by_slug = terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.slug.clone(), i))
+                    .collect();
+                out.push(Taxonomy {
+                    id,
+                    terms,
+                    by_slug,
+                });
             }
         };
         add("indications", &|f| {
