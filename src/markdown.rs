@@ -501,6 +501,18 @@ fn count_words(t: &str) -> (usize, usize) {
     let mut words = 0;
     let mut in_word = false;
     for c in t.chars() {
+        if c.is_ascii() {
+            // The common case, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                }
+                in_word = true;
+            } else if c.is_whitespace() || c.is_ascii_punctuation() {
+                in_word = c == '\'' && in_word;
+            }
+            continue;
+        }
         if is_cjk(c) {
             if !is_cjk_punct(c) {
                 cjk += 1;

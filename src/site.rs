@@ -180,7 +180,8 @@ pub struct Site {
     broken_keys: HashSet<String>,
     /// Warnings found while building.
     pub warnings: Vec<Diagnostic>,
-    index: HashMap<(String, String), usize>,
+    /// Page by language, then key.
+    index: HashMap<String, HashMap<String, usize>>,
     lists: Lists,
 }
 
@@ -230,6 +231,10 @@ impl Site {
         site.index_lists();
         site.render_markdown(&mut diags);
         site.check_anchors(&mut diags);
+        // Heading ids were only needed for the anchor checks (the pages have their TOC).
+        for r in &mut site.rendered {
+            r.anchors = HashSet::new();
+        }
         site.check_schemas(&mut diags);
         site.compute_relations();
         site.make_aliases(&mut diags);
@@ -250,9 +255,7 @@ impl Site {
 
     /// The output page for (language, key).
     pub fn page(&self, lang: &str, key: &str) -> Option<usize> {
-        self.index
-            .get(&(lang.to_string(), key.to_string()))
-            .copied()
+        self.index.get(lang)?.get(key).copied()
     }
 
     /// The content file shown by a page.
@@ -504,7 +507,9 @@ impl Site {
                 };
                 let path = self.page_path(lang, file);
                 self.index
-                    .insert((lang.to_string(), key.clone()), self.pages.len());
+                    .entry(lang.to_string())
+                    .or_default()
+                    .insert(key.clone(), self.pages.len());
                 self.pages.push(Page {
                     key: key.clone(),
                     lang: lang.to_string(),
