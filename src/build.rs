@@ -1,5 +1,7 @@
 //! `atlas build`: every stage, from the site folder to a swapped-in output folder.
 
+pub mod cache;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -41,7 +43,18 @@ pub struct BuildReport {
 /// Loads and checks everything up to the site model, without writing anything.
 /// Returns the model and the loaded theme.
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, &mut Timings::default())
+    load_timed(args, &mut Timings::default(), None)
+}
+
+/// [`load`], reusing from `cache` the parse and the rendered Markdown of files that did not
+/// change (and whose links' targets did not change) since the last call with the same cache,
+/// and leaving this build's in it. The result is the one [`load`] gives. Used by
+/// `atlas serve`; see [`cache`].
+pub fn load_cached(
+    args: &BuildArgs,
+    cache: &cache::BuildCache,
+) -> Result<(Site, Theme), Diagnostics> {
+    load_timed(args, &mut Timings::default(), Some(cache))
 }
 
 /// Wall time of each stage of a build, in order.
@@ -56,7 +69,11 @@ impl Timings {
     }
 }
 
-fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), Diagnostics> {
+fn load_timed(
+    args: &BuildArgs,
+    timings: &mut Timings,
+    cache: Option<&cache::BuildCache>,
+) -> Result<(Site, Theme), Diagnostics> {
     let mut t = Instant::now();
     let root = &args.root;
     let mut diags = Diagnostics::default();
@@ -71,7 +88,7 @@ fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), 
         || {
             rayon::join(
                 || Data::load(root, &langs),
-                || crate::content::load(root, &config),
+                || crate::content::load_cached(root, &config, cache.map(|c| &c.parsed)),
             )
         },
     );
@@ -87,6 +104,7 @@ fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), 
     timings.lap("read config, theme, data and content", &mut t);
     let opts = BuildOptions {
         drafts: args.drafts,
+        markdown_cache: cache.map(|c| &c.markdown),
     };
     let site = Site::build(config, paths, content, data, &opts);
     timings.lap("site model (Markdown, links, relations, tables)", &mut t);
@@ -110,7 +128,7 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     let output = output_dir(args);
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let mut timings = Timings::default();
-    let (site, theme) = load_timed(args, &mut timings)?;
+    let (site, theme) = load_timed(args, &mut timings, None)?;
     let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![

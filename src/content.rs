@@ -3,7 +3,10 @@
 //! The output is a list of [`SourcePage`]s (one per Markdown file) and [`Asset`]s (every other
 //! file), with every problem found as a [`Diagnostic`]. Nothing here knows about other pages.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -147,8 +150,54 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913" // vim's write test file
 }
 
+/// Parsed Markdown files kept across rebuilds by `atlas serve` (owned by its builder and
+/// passed to [`load_cached`]): a file whose bytes (xxh3-128) and name parts (path, section,
+/// stem, language, kind) are those of the last load is not parsed again; its last result (the page
+/// or its errors) is reused. Every file is still read, so the result is the one a fresh
+/// [`load`] gives. Only the files of the last load are kept.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<PathBuf, Parsed>>,
+    reused: AtomicUsize,
+    parsed: AtomicUsize,
+}
+
+impl ParseCache {
+    /// (files reused, files parsed) by the last load.
+    pub fn last_counts(&self) -> (usize, usize) {
+        (
+            self.reused.load(Ordering::Relaxed),
+            self.parsed.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// One file's last parse.
+#[derive(Debug)]
+struct Parsed {
+    hash: u128,
+    /// (file, section, stem, language, kind).
+    name: (PathBuf, String, String, String, Kind),
+    result: Result<SourcePage, Vec<Diagnostic>>,
+}
+
+/// What reading one file did with the cache.
+enum Cached {
+    /// Nothing to keep (the file could not be read, or its name is wrong).
+    No,
+    /// The last parse was reused.
+    Reused,
+    /// A new parse to keep.
+    New(Box<Parsed>),
+}
+
 /// Reads `content/` under `root`.
 pub fn load(root: &Path, config: &Config) -> Content {
+    load_cached(root, config, None)
+}
+
+/// Reads `content/` under `root`, reusing the parse of unchanged files from `cache`.
+pub fn load_cached(root: &Path, config: &Config, cache: Option<&ParseCache>) -> Content {
     let content_dir = root.join("content");
     let mut out = Content::default();
     if !content_dir.is_dir() {
@@ -220,11 +269,36 @@ pub fn load(root: &Path, config: &Config) -> Content {
             });
         }
     }
-    let results: Vec<Result<SourcePage, PageFailure>> = md_files
+    let mut kept = cache.map(|c| c.files.lock().unwrap_or_else(|e| e.into_inner()));
+    let last = kept.as_deref();
+    let mut results: Vec<(Result<SourcePage, PageFailure>, Cached)> = md_files
         .par_iter()
-        .map(|p| read_page(root, &content_dir, p, config))
+        .map(|p| read_page(root, &content_dir, p, config, last))
         .collect();
-    for r in results {
+    if let (Some(c), Some(kept)) = (cache, kept.as_mut()) {
+        let mut next = HashMap::with_capacity(md_files.len());
+        let (mut reused, mut parsed) = (0, 0);
+        for (path, (_, cached)) in md_files.iter().zip(results.iter_mut()) {
+            match std::mem::replace(cached, Cached::No) {
+                Cached::No => {}
+                Cached::Reused => {
+                    if let Some(p) = kept.remove(path) {
+                        next.insert(path.clone(), p);
+                    }
+                    reused += 1;
+                }
+                Cached::New(p) => {
+                    next.insert(path.clone(), *p);
+                    parsed += 1;
+                }
+            }
+        }
+        **kept = next;
+        c.reused.store(reused, Ordering::Relaxed);
+        c.parsed.store(parsed, Ordering::Relaxed);
+    }
+    drop(kept);
+    for (r, _) in results {
         match r {
             Ok(p) => out.pages.push(p),
             Err((key, d)) => {
@@ -245,34 +319,54 @@ fn read_page(
     content_dir: &Path,
     path: &Path,
     config: &Config,
-) -> Result<SourcePage, PageFailure> {
+    cache: Option<&HashMap<PathBuf, Parsed>>,
+) -> (Result<SourcePage, PageFailure>, Cached) {
     let file = rel(root, path);
     let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
-    let (section, stem, lang, kind) =
-        name_parts(rel_path, config).map_err(|d| (None, vec![d.in_file(&file)]))?;
+    let (section, stem, lang, kind) = match name_parts(rel_path, config) {
+        Ok(parts) => parts,
+        Err(d) => return (Err((None, vec![d.in_file(&file)])), Cached::No),
+    };
     let key = if section.is_empty() {
         stem.clone()
     } else {
         format!("{section}/{stem}")
     };
-    read_named(path, file, section, stem, lang, kind).map_err(|d| (Some(key), d))
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error(format!("cannot read the file: {e}"))
+                .in_file(&file)
+                .hint("check the file's permissions");
+            return (Err((Some(key), vec![d])), Cached::No);
+        }
+    };
+    let Some(cache) = cache else {
+        let r = parse_bytes(bytes, file, section, stem, lang, kind);
+        return (r.map_err(|d| (Some(key), d)), Cached::No);
+    };
+    let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
+    let name = (file, section, stem, lang, kind);
+    if let Some(last) = cache.get(path) {
+        if last.hash == hash && last.name == name {
+            let r = last.result.clone().map_err(|d| (Some(key), d));
+            return (r, Cached::Reused);
+        }
+    }
+    let (file, section, stem, lang, kind) = name.clone();
+    let result = parse_bytes(bytes, file, section, stem, lang, kind);
+    let r = result.clone().map_err(|d| (Some(key), d));
+    (r, Cached::New(Box::new(Parsed { hash, name, result })))
 }
 
-fn read_named(
-    path: &Path,
+fn parse_bytes(
+    bytes: Vec<u8>,
     file: PathBuf,
     section: String,
     stem: String,
     lang: String,
     kind: Kind,
 ) -> Result<SourcePage, Vec<Diagnostic>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![
-            Diagnostic::error(format!("cannot read the file: {e}"))
-                .in_file(&file)
-                .hint("check the file's permissions"),
-        ]
-    })?;
     let text =
         match String::from_utf8(bytes) {
             Ok(t) => t,

@@ -45,9 +45,11 @@ pub const GENERATED_FILES: &[&str] = &[
 
 /// Options that change what is built.
 #[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
+pub struct BuildOptions<'a> {
     /// Include pages with `draft = true`.
     pub drafts: bool,
+    /// Rendered Markdown kept from the last build (`atlas serve`); the result is the same.
+    pub markdown_cache: Option<&'a crate::build::cache::MarkdownCache>,
 }
 
 /// One output page: a content file in one output language.
@@ -201,7 +203,7 @@ impl Site {
         paths: SitePaths,
         content: Content,
         data: Data,
-        opts: &BuildOptions,
+        opts: &BuildOptions<'_>,
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
         diags.extend(content.diagnostics);
@@ -229,7 +231,7 @@ impl Site {
         site.add_missing_indexes(&mut diags);
         site.make_pages(&mut diags);
         site.index_lists();
-        site.render_markdown(&mut diags);
+        site.render_markdown(&mut diags, opts.markdown_cache);
         site.check_anchors(&mut diags);
         // Heading ids were only needed for the anchor checks (the pages have their TOC).
         for r in &mut site.rendered {
@@ -546,23 +548,34 @@ impl Site {
         }
     }
 
-    fn render_markdown(&mut self, diags: &mut Diagnostics) {
+    fn render_markdown(
+        &mut self,
+        diags: &mut Diagnostics,
+        cache: Option<&crate::build::cache::MarkdownCache>,
+    ) {
         let asset_set: HashSet<&str> = self.assets.iter().map(|a| a.rel.as_str()).collect();
         let base = self.config.base_path();
-        let results: Vec<Rendered> = self
+        let resolvers: Vec<Resolver> = self
             .files
-            .par_iter()
-            .map(|f| {
-                let resolver = Resolver {
-                    site: self,
-                    lang: &f.lang,
-                    dir: &f.section,
-                    assets: &asset_set,
-                    base: &base,
-                };
-                markdown::render(&f.body, &resolver)
+            .iter()
+            .map(|f| Resolver {
+                site: self,
+                lang: &f.lang,
+                dir: &f.section,
+                assets: &asset_set,
+                base: &base,
             })
             .collect();
+        let results: Vec<Rendered> = match cache {
+            Some(cache) => cache.render_all(&self.files, &resolvers),
+            None => self
+                .files
+                .par_iter()
+                .zip(&resolvers)
+                .map(|(f, resolver)| markdown::render(&f.body, resolver))
+                .collect(),
+        };
+        drop(resolvers);
         for (f, r) in self.files.iter().zip(&results) {
             for e in &r.errors {
                 diags.push(

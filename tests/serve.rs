@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atlas::build::BuildArgs;
+use atlas::build::cache::BuildCache;
 use atlas::serve::incremental::Incremental;
 use common::{Site, fixture};
 use serde_json::Value;
@@ -338,6 +339,317 @@ fn incremental_rebuilds_equal_full_builds() {
     );
     inc.rebuild(&[]).unwrap();
     assert_same("after the fix", &sorted(&inc), &full(&root));
+}
+
+// ---------------------------------------------------------------------------------------
+// Cached loads (what `atlas serve` keeps between rebuilds) against fresh loads.
+
+/// What a load gives, as text: the model's files, rendered bodies, pages, aliases and
+/// warnings, or every diagnostic of a failed load.
+fn model(r: Result<(atlas::site::Site, atlas::render::Theme), atlas::Diagnostics>) -> String {
+    match r {
+        Ok((site, _)) => format!(
+            "files {:#?}\nrendered {:#?}\npages {:#?}\naliases {:?}\nwarnings\n{}",
+            site.files,
+            site.rendered,
+            site.pages,
+            site.aliases,
+            atlas::Diagnostics(site.warnings.clone())
+        ),
+        Err(d) => format!("errors\n{d}"),
+    }
+}
+
+/// Loads with the cache and without; they must give the same. Returns (files parsed,
+/// bodies rendered) by the cached load, and whether it built.
+fn cached_vs_fresh(step: &str, root: &Path, cache: &BuildCache) -> (usize, usize, bool) {
+    let cached = atlas::build::load_cached(&args(root), cache);
+    let ok = cached.is_ok();
+    let cached = model(cached);
+    let fresh = model(atlas::build::load(&args(root)));
+    if cached != fresh {
+        let line = cached
+            .lines()
+            .zip(fresh.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let show = |t: &str| {
+            t.lines()
+                .skip(line.saturating_sub(5))
+                .take(12)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "{step}: the cached load differs from a fresh load at line {line}\n--- cached\n{}\n--- fresh\n{}",
+            show(&cached),
+            show(&fresh)
+        );
+    }
+    (
+        cache.parsed.last_counts().1,
+        cache.markdown.last_counts().1,
+        ok,
+    )
+}
+
+#[test]
+fn cached_loads_equal_fresh_loads() {
+    let site = fixture("basic");
+    let root = site.root().to_path_buf();
+    let cache = BuildCache::default();
+    let (parsed, rendered, ok) = cached_vs_fresh("first load", &root, &cache);
+    assert!(ok);
+    assert!(parsed >= 10 && rendered >= 10, "{parsed} {rendered}");
+    assert_eq!(
+        cached_vs_fresh("nothing changed", &root, &cache),
+        (0, 0, true)
+    );
+
+    // (step, edit, files parsed again, bodies rendered again, builds)
+    type Step = (&'static str, Box<dyn Fn(&Site)>, usize, usize, bool);
+    let steps: Vec<Step> = vec![
+        (
+            "body edit",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/regions/china.en.md",
+                    "National level.",
+                    "National level, edited.",
+                )
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "front matter edit (the body is kept)",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/regions/china.en.md",
+                    "weight = 0",
+                    "weight = 0\ndescription = \"Edited\"",
+                )
+            }),
+            1,
+            0,
+            true,
+        ),
+        (
+            "a heading id changes: the anchor link to it breaks",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/regions/beijing.zh.md",
+                    "## 监管模式\n\n重复标题。",
+                    "## 另一个标题\n\n重复标题。",
+                )
+            }),
+            1,
+            1,
+            false,
+        ),
+        (
+            "the heading comes back",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/regions/beijing.zh.md",
+                    "## 另一个标题\n\n重复标题。",
+                    "## 监管模式\n\n重复标题。",
+                )
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "a link target is deleted: links to it break",
+            Box::new(|s| s.remove("content/regions/shanghai.zh.md")),
+            0,
+            // beijing.zh and beijing.en (which shows the untranslated page) link to it.
+            2,
+            false,
+        ),
+        (
+            "the link target comes back",
+            Box::new(|s| {
+                s.write(
+                    "content/regions/shanghai.zh.md",
+                    &std::fs::read_to_string(
+                        Path::new(env!("CARGO_MANIFEST_DIR"))
+                            .join("tests/fixtures/basic/content/regions/shanghai.zh.md"),
+                    )
+                    .unwrap(),
+                )
+            }),
+            1,
+            3,
+            true,
+        ),
+        (
+            "a link target's slug changes: the links' URLs follow",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/drugs/remestemcel.en.md",
+                    "+++\n",
+                    "+++\nslug = \"ryoncil\"\n",
+                )
+            }),
+            1,
+            // beijing.en links to the English page.
+            1,
+            true,
+        ),
+        (
+            "a citation of an unknown source",
+            Box::new(|s| {
+                let t = s.read("content/regions/china.en.md");
+                save(
+                    s,
+                    "content/regions/china.en.md",
+                    &format!("{t}\nAs reported[@later].\n"),
+                )
+            }),
+            1,
+            1,
+            false,
+        ),
+        (
+            "the source is added: the citation resolves",
+            Box::new(|s| {
+                let t = s.read("data/sources.toml");
+                save(
+                    s,
+                    "data/sources.toml",
+                    &format!(
+                        "{t}\n[[source]]\nid = \"later\"\ntitle = \"Later\"\nlang = \"en\"\npublisher = \"P\"\ndate = \"2025\"\n"
+                    ),
+                )
+            }),
+            0,
+            1,
+            true,
+        ),
+        (
+            "a picture that is not there yet",
+            Box::new(|s| {
+                let t = s.read("content/regions/china.en.md");
+                save(
+                    s,
+                    "content/regions/china.en.md",
+                    &format!("{t}\n![plan](plan.svg)\n"),
+                )
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "the picture is added beside the page: its URL is rewritten",
+            Box::new(|s| {
+                s.write(
+                    "content/regions/plan.svg",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+                )
+            }),
+            0,
+            1,
+            true,
+        ),
+        (
+            "a page is renamed",
+            Box::new(|s| {
+                let t = s.read("content/regions/china.zh.md");
+                s.remove("content/regions/china.zh.md");
+                s.write("content/regions/prc.zh.md", &t);
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "the rename is undone",
+            Box::new(|s| {
+                let t = s.read("content/regions/prc.zh.md");
+                s.remove("content/regions/prc.zh.md");
+                s.write("content/regions/china.zh.md", &t);
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "a draft page's link",
+            Box::new(|s| {
+                let t = s.read("content/regions/china.en.md");
+                save(
+                    s,
+                    "content/regions/china.en.md",
+                    &format!("{t}\nSee [the draft](@/drugs/draft.md).\n"),
+                )
+            }),
+            1,
+            1,
+            false,
+        ),
+        (
+            "the base path changes: every link's URL follows",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "atlas.toml",
+                    "https://example.org/atlas/",
+                    "https://example.org/other/",
+                )
+            }),
+            0,
+            usize::MAX,
+            false,
+        ),
+        (
+            "the draft link is removed",
+            Box::new(|s| {
+                let t = s.read("content/regions/china.en.md");
+                save(
+                    s,
+                    "content/regions/china.en.md",
+                    &t.replace("\nSee [the draft](@/drugs/draft.md).\n", ""),
+                )
+            }),
+            1,
+            1,
+            true,
+        ),
+        (
+            "a config edit that no link depends on",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "atlas.toml",
+                    "title = \"Test Atlas\"",
+                    "title = \"Edited Atlas\"",
+                )
+            }),
+            0,
+            0,
+            true,
+        ),
+    ];
+    for (name, step, want_parsed, want_rendered, want_ok) in steps {
+        step(&site);
+        let (parsed, rendered, ok) = cached_vs_fresh(name, &root, &cache);
+        assert_eq!(ok, want_ok, "{name}: builds");
+        assert_eq!(parsed, want_parsed, "{name}: files parsed again");
+        if want_rendered == usize::MAX {
+            assert!(rendered >= 3, "{name}: {rendered} bodies rendered again");
+        } else {
+            assert_eq!(rendered, want_rendered, "{name}: bodies rendered again");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ use bytes::Bytes;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::build::cache::BuildCache;
 use crate::build::{self, BuildArgs};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -44,8 +45,15 @@ pub struct Update {
     pub total_jobs: usize,
     /// Static files read again.
     pub static_read: usize,
-    /// Time spent loading (reading and parsing everything, building the model).
+    /// Time spent loading (reading everything, parsing and rendering the Markdown of what
+    /// changed, building the model).
     pub load_time: Duration,
+    /// Markdown files parsed again (the others' parse was kept), of `files`.
+    pub parsed: usize,
+    /// Markdown files whose body was rendered again (the others' was kept), of `files`.
+    pub markdown_rendered: usize,
+    /// Markdown files of the site (with drafts when they are built).
+    pub files: usize,
     /// Time spent rendering and comparing.
     pub render_time: Duration,
     /// Warnings of the build.
@@ -76,6 +84,8 @@ pub struct Incremental {
     force_all: bool,
     /// Static files read by the last scan.
     last_static_reads: usize,
+    /// Parsed files and rendered Markdown, kept between rebuilds.
+    cache: BuildCache,
 }
 
 impl Incremental {
@@ -88,6 +98,7 @@ impl Incremental {
             statics: HashMap::new(),
             force_all: false,
             last_static_reads: 0,
+            cache: BuildCache::default(),
         }
     }
 
@@ -101,10 +112,12 @@ impl Incremental {
         &self.outputs
     }
 
-    /// Makes the next rebuild render every job and re-read every static file (for example
-    /// after the watcher lost events).
+    /// Makes the next rebuild render every job, re-read every static file and parse and
+    /// render every Markdown file again (for example after the watcher lost events, or after
+    /// an internal error).
     pub fn render_all(&mut self) {
         self.force_all = true;
+        self.cache = BuildCache::default();
     }
 
     /// Loads the site again and renders what may have changed. `touched` are files the
@@ -112,8 +125,10 @@ impl Incremental {
     /// time look the same). On error the previous output is kept as it was.
     pub fn rebuild(&mut self, touched: &[PathBuf]) -> Result<Update, Diagnostics> {
         let start = Instant::now();
-        let (site, theme) = build::load(&self.args)?;
+        let (site, theme) = build::load_cached(&self.args, &self.cache)?;
         let load_time = start.elapsed();
+        let (_, parsed) = self.cache.parsed.last_counts();
+        let (_, markdown_rendered) = self.cache.markdown.last_counts();
         let start = Instant::now();
         let theme_hash = theme_hash(theme.dir());
         let fp = Fingerprints::new(&site, theme_hash, self.args.drafts);
@@ -231,6 +246,9 @@ impl Incremental {
             total_jobs,
             static_read: self.last_static_reads,
             load_time,
+            parsed,
+            markdown_rendered,
+            files: site.files.len(),
             render_time: start.elapsed(),
             warnings: site.warnings.clone(),
             base_path,
