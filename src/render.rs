@@ -157,9 +157,7 @@ impl Theme {
                     .and_then(|m| m.get(key))
                     .cloned()
                     .ok_or_else(|| {
-                        tera::Error::message(format!(
-                            "trans(): no key `{key}` in i18n/{lang}.toml"
-                        ))
+                        tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
                     })
             },
         );
@@ -565,6 +563,9 @@ fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
         .hint("check free disk space and permissions of the output folder")
 }
 
+/// The most entries an Atom feed lists (the newest events).
+pub const FEED_LIMIT: usize = 100;
+
 fn permalink(site: &Site, path: &str) -> String {
     format!(
         "{}{}{}",
@@ -669,7 +670,13 @@ impl<'a> Renderer<'a> {
             .collect();
         // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
         // (Up to 64: numbers above that are made when needed.)
-        let max_n = site.pages.iter().map(|p| p.sources.len()).max().unwrap_or(0).min(64);
+        let max_n = site
+            .pages
+            .iter()
+            .map(|p| p.sources.len())
+            .max()
+            .unwrap_or(0)
+            .min(64);
         let sources = site
             .config
             .language_codes()
@@ -945,8 +952,10 @@ impl<'a> Renderer<'a> {
         alt.set_href(permalink(site, &format!("{lang}/timeline/")));
         feed.set_links(vec![self_link, alt]);
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        // The newest events only: readers poll a feed, and ids stay the same as it moves on.
         let entries: Vec<Entry> = events
             .iter()
+            .take(FEED_LIMIT)
             .map(|e| {
                 let page_link = permalink(site, &site.pages[e.page].path);
                 let base_id = format!(
