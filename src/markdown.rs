@@ -534,7 +534,7 @@ fn count_words(t: &str) -> (usize, usize) {
 /// HTML comment (punctuation to CommonMark, invisible, removed on output) on the other side
 /// of the run. Code spans and fenced code blocks are left alone.
 pub fn fix_cjk_emphasis(src: &str) -> Cow<'_, str> {
-    if !src.contains('*') || !src.chars().any(is_cjk_punct) {
+    if !star_next_to_cjk_punct(src) {
         return Cow::Borrowed(src);
     }
     let mut out = String::with_capacity(src.len() + 64);
@@ -565,6 +565,27 @@ pub fn fix_cjk_emphasis(src: &str) -> Cow<'_, str> {
         fix_line(line, &mut out);
     }
     Cow::Owned(out)
+}
+
+/// True if a run of `*` has full-width punctuation right before or after it: the only case
+/// [`fix_cjk_emphasis`] changes (a quick test on the `*`s alone, most bodies have none).
+fn star_next_to_cjk_punct(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| c == b'*') {
+        let start = i + k;
+        let end = start + b[start..].iter().take_while(|&&c| c == b'*').count();
+        let before = src[..start].chars().next_back();
+        let after = src[end..].chars().next();
+        if before.is_some_and(is_cjk_punct) || after.is_some_and(is_cjk_punct) {
+            return true;
+        }
+        i = end;
+        if i >= b.len() {
+            break;
+        }
+    }
+    false
 }
 
 fn fix_line(line: &str, out: &mut String) {
