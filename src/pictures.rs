@@ -207,8 +207,7 @@ pub const MAX_TIMELINE_ROWS: usize = 150;
 /// when more than [`MAX_TIMELINE_ROWS`] pages have events.
 pub fn timeline_from_site(site: &Site, lang: &str, t: Tr) -> Timeline {
     let events = &site.langs[lang].timeline;
-    let mut by_page: std::collections::HashMap<usize, Vec<Mark>> =
-        std::collections::HashMap::new();
+    let mut by_page: std::collections::HashMap<usize, Vec<Mark>> = std::collections::HashMap::new();
     for e in events {
         by_page.entry(e.page).or_default().push(Mark {
             date: e.date,

@@ -57,12 +57,24 @@ pub struct Theme {
     tera: Tera,
     i18n: Arc<I18n>,
     dir: PathBuf,
+    /// Whether a template mentions `summary` (other than the HTML element): page references
+    /// carry the summary HTML only then (it is most of a reference's size, and references of
+    /// every page stay in memory for the lists).
+    uses_summary: bool,
 }
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme").field("dir", &self.dir).finish()
     }
+}
+
+/// True if a template's text uses the `summary` value: the word appears other than in the
+/// HTML element `<summary>` / `</summary>`.
+fn mentions_summary(template: &str) -> bool {
+    let all = template.matches("summary").count();
+    let tags = template.matches("<summary").count() + template.matches("</summary").count();
+    all > tags
 }
 
 /// Templates every theme must have.
@@ -157,9 +169,7 @@ impl Theme {
                     .and_then(|m| m.get(key))
                     .cloned()
                     .ok_or_else(|| {
-                        tera::Error::message(format!(
-                            "trans(): no key `{key}` in i18n/{lang}.toml"
-                        ))
+                        tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
                     })
             },
         );
@@ -192,10 +202,12 @@ impl Theme {
         if !errs.is_empty() {
             return Err(errs);
         }
+        let uses_summary = files.iter().any(|(_, t)| mentions_summary(t));
         Ok(Theme {
             tera,
             i18n,
             dir: dir.to_path_buf(),
+            uses_summary,
         })
     }
 
@@ -565,6 +577,9 @@ fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
         .hint("check free disk space and permissions of the output folder")
 }
 
+/// The most entries an Atom feed lists (the newest events).
+pub const FEED_LIMIT: usize = 100;
+
 fn permalink(site: &Site, path: &str) -> String {
     format!(
         "{}{}{}",
@@ -669,7 +684,13 @@ impl<'a> Renderer<'a> {
             .collect();
         // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
         // (Up to 64: numbers above that are made when needed.)
-        let max_n = site.pages.iter().map(|p| p.sources.len()).max().unwrap_or(0).min(64);
+        let max_n = site
+            .pages
+            .iter()
+            .map(|p| p.sources.len())
+            .max()
+            .unwrap_or(0)
+            .min(64);
         let sources = site
             .config
             .language_codes()
@@ -945,8 +966,10 @@ impl<'a> Renderer<'a> {
         alt.set_href(permalink(site, &format!("{lang}/timeline/")));
         feed.set_links(vec![self_link, alt]);
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        // The newest events only: readers poll a feed, and ids stay the same as it moves on.
         let entries: Vec<Entry> = events
             .iter()
+            .take(FEED_LIMIT)
             .map(|e| {
                 let page_link = permalink(site, &site.pages[e.page].path);
                 let base_id = format!(
@@ -1513,7 +1536,9 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Value {
     let url = site.url(i);
     // In lists, in-page anchors of the summary must point at the page itself.
     let summary = &site.body(i).summary;
-    let summary = if summary.contains("href=\"#") {
+    let summary = if !theme.uses_summary {
+        Value::none()
+    } else if summary.contains("href=\"#") {
         summary.replace("href=\"#", &format!("href=\"{url}#")).tv()
     } else {
         summary.tv()
@@ -1525,5 +1550,19 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Value {
         "summary": summary,
         "fallback": site.pages[i].fallback, "section": &f.section, "drug": drug, "region": region,
         "reading_time": site.body(i).reading_time,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn summary_is_mentioned_in_expressions_not_as_the_html_element() {
+        assert!(super::mentions_summary("{{ p.summary | safe }}"));
+        assert!(super::mentions_summary(
+            "<summary>x</summary>{% if page.summary %}{% endif %}"
+        ));
+        assert!(!super::mentions_summary(
+            "<details><summary>{{ t }}</summary></details>"
+        ));
     }
 }

@@ -280,9 +280,17 @@ impl Site {
     /// other language's terms).
     pub fn term_url(&self, lang: &str, taxonomy: &str, name: &str) -> Option<String> {
         let slug = slugify(name);
-        let tax = self.langs.get(lang)?.taxonomies.iter().find(|t| t.id == taxonomy)?;
+        let tax = self
+            .langs
+            .get(lang)?
+            .taxonomies
+            .iter()
+            .find(|t| t.id == taxonomy)?;
         tax.term(&slug)?;
-        Some(format!("{}{lang}/{taxonomy}/{slug}/", self.config.base_path()))
+        Some(format!(
+            "{}{lang}/{taxonomy}/{slug}/",
+            self.config.base_path()
+        ))
     }
 
     /// The same page in every language, in config order.
@@ -1125,11 +1133,7 @@ impl Site {
                     .enumerate()
                     .map(|(i, t)| (t.slug.clone(), i))
                     .collect();
-                out.push(Taxonomy {
-                    id,
-                    terms,
-                    by_slug,
-                });
+                out.push(Taxonomy { id, terms, by_slug });
             }
         };
         add("indications", &|f| {

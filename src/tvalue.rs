@@ -78,7 +78,11 @@ impl Tv for Vec<Value> {
 
 impl Tv for &[String] {
     fn tv(self) -> Value {
-        Value::from(self.iter().map(|s| Value::from(s.as_str())).collect::<Vec<_>>())
+        Value::from(
+            self.iter()
+                .map(|s| Value::from(s.as_str()))
+                .collect::<Vec<_>>(),
+        )
     }
 }
 
@@ -113,9 +117,13 @@ mod tests {
         let title = String::from("深圳");
         let none: Option<String> = None;
         let v = obj! {"title": &title, "n": 3usize, "note": &none, "ok": true, "list": &vec!["a".to_string()]};
-        let json = serde_json::json!({"title": "深圳", "n": 3, "note": null, "ok": true, "list": ["a"]});
+        let json =
+            serde_json::json!({"title": "深圳", "n": 3, "note": null, "ok": true, "list": ["a"]});
         assert_eq!(v, Value::from_serializable(&json));
-        assert_eq!(v.get_from_path("title").and_then(Value::as_str), Some("深圳"));
+        assert_eq!(
+            v.get_from_path("title").and_then(Value::as_str),
+            Some("深圳")
+        );
         assert!(v.get_from_path("note").is_some_and(Value::is_none));
     }
 }

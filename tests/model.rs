@@ -236,12 +236,19 @@ fn untranslated_page_adds_no_terms_to_the_other_language() {
     let s = fixture("basic");
     s.remove("content/drugs/remestemcel.en.md");
     // (Beijing's link to the English heading #approval would be broken.)
-    s.edit("content/regions/beijing.en.md", "remestemcel.md#approval", "remestemcel.md");
+    s.edit(
+        "content/regions/beijing.en.md",
+        "remestemcel.md#approval",
+        "remestemcel.md",
+    );
     let r = s.build(&[]);
     assert!(r.ok(), "{r:?}");
     assert!(!s.path("public/en/indications/急性移植物抗宿主病").exists());
     assert!(!s.path("public/en/cell-sources/骨髓").exists());
-    assert!(s.path("public/zh/indications/急性移植物抗宿主病/index.html").is_file());
+    assert!(
+        s.path("public/zh/indications/急性移植物抗宿主病/index.html")
+            .is_file()
+    );
     // The fallback page names them without a link to a page that does not exist.
     let doc = s.html("public/en/drugs/remestemcel/index.html");
     let facts = select(&doc, ".facts, dl")
