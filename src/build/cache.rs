@@ -233,6 +233,7 @@ mod tests {
     pub(crate) fn assert_same(got: &Rendered, want: &Rendered, what: &str) {
         assert_eq!(got.html, want.html, "{what}");
         assert_eq!(got.summary, want.summary, "{what}");
+        assert_eq!(got.text, want.text, "{what}");
         assert_eq!(
             format!("{:?}", got.toc),
             format!("{:?}", want.toc),
