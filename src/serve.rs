@@ -295,23 +295,11 @@ fn rebuild(
         println!("{} {}", stamp(), describe_files(&names));
     }
     // A bug must not stop the server: a panic is reported like a build error, and the next
-    // rebuild starts from scratch.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inc.rebuild(touched)))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            inc.render_all();
-            Err(Diagnostics(vec![
-                Diagnostic::error(format!("internal error while building: {what}")).hint(
-                    "this is a bug in atlas; please report it with the file you just changed",
-                ),
-            ]))
-        });
-    match result {
-        Ok(update) => {
+    // rebuild starts from scratch. The pages are published as soon as they are rendered;
+    // search indexes that changed follow (see `Incremental::rebuild_with`).
+    let mut languages = None;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut early = |update: &Update, outputs: &HashMap<String, Bytes>| {
             let new: Vec<Diagnostic> = update
                 .warnings
                 .iter()
@@ -321,17 +309,45 @@ fn rebuild(
             print_diagnostics(&new);
             *warned = update.warnings.clone();
             let elapsed = start.elapsed();
-            publish(shared, &update, inc.outputs());
+            publish(shared, update, outputs);
             if first {
                 println!(
                     "Built the site in memory: {} files in {} ms.",
-                    inc.outputs().len(),
+                    outputs.len(),
                     elapsed.as_millis()
                 );
             } else {
-                println!("{} {}", stamp(), summary(&update, elapsed));
+                println!("{} {}", stamp(), summary(update, elapsed));
             }
-            Some(update.languages)
+            languages = Some(update.languages.clone());
+        };
+        inc.rebuild_with(touched, &mut early)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        inc.render_all();
+        Err(Diagnostics(vec![
+            Diagnostic::error(format!("internal error while building: {what}"))
+                .hint("this is a bug in atlas; please report it with the file you just changed"),
+        ]))
+    });
+    match result {
+        Ok(late) => {
+            if let Some(late) = late.filter(|l| !l.changed.is_empty()) {
+                publish(shared, &late, inc.outputs());
+                println!(
+                    "{} Then rendered {} search index(es) in {} ms; changed: {}.",
+                    stamp(),
+                    late.rendered,
+                    late.render_time.as_millis(),
+                    late.changed.join(", ")
+                );
+            }
+            languages
         }
         Err(diags) => {
             let shown: Vec<Diagnostic> = diags

@@ -341,6 +341,63 @@ fn incremental_rebuilds_equal_full_builds() {
     assert_same("after the fix", &sorted(&inc), &full(&root));
 }
 
+#[test]
+fn pages_are_published_before_the_search_index() {
+    let site = fixture("basic");
+    let root = site.root().to_path_buf();
+    let mut inc = Incremental::new(args(&root));
+    let mut calls = 0;
+    let late = inc
+        .rebuild_with(&[], &mut |u, outputs| {
+            calls += 1;
+            assert_eq!(u.changed.len(), outputs.len());
+        })
+        .unwrap();
+    assert_eq!(calls, 1);
+    assert!(late.is_none(), "the first build renders everything at once");
+    let index_before = inc.outputs()["zh/search-index.json"].clone();
+
+    edit(
+        &site,
+        "content/regions/beijing.zh.md",
+        "重复标题。",
+        "重复标题。新的句子：独一无二的词语。",
+    );
+    let mut seen_early = None;
+    let late = inc
+        .rebuild_with(&[], &mut |u, outputs| {
+            seen_early = Some((
+                u.changed.clone(),
+                outputs["zh/regions/beijing/index.html"].clone(),
+                outputs["zh/search-index.json"].clone(),
+            ));
+        })
+        .unwrap()
+        .expect("the search index comes second");
+    let (changed, page, index) = seen_early.expect("the pages were published");
+    assert!(
+        changed.contains(&"zh/regions/beijing/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(String::from_utf8_lossy(&page).contains("独一无二的词语"));
+    assert!(
+        !changed.iter().any(|p| p.ends_with("search-index.json")),
+        "{changed:?}"
+    );
+    assert_eq!(index, index_before, "the old index until the second step");
+    assert_eq!(late.changed, vec!["zh/search-index.json".to_string()]);
+    assert_eq!(late.rendered, 1);
+    assert_ne!(inc.outputs()["zh/search-index.json"], index_before);
+    assert_same("after both steps", &sorted(&inc), &full(&root));
+
+    // Nothing changed: neither step renders anything.
+    let mut rendered = usize::MAX;
+    let late = inc
+        .rebuild_with(&[], &mut |u, _| rendered = u.rendered)
+        .unwrap();
+    assert_eq!((rendered, late.is_none()), (0, true));
+}
+
 // ---------------------------------------------------------------------------------------
 // Cached loads (what `atlas serve` keeps between rebuilds) against fresh loads.
 

@@ -33,7 +33,7 @@ use crate::render::{self, Job, Renderer, Theme};
 use crate::site::{DRUGS, REGIONS, Site};
 
 /// What a successful rebuild changed.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Update {
     /// Output paths (`zh/regions/beijing/index.html`) whose bytes are new or changed.
     pub changed: Vec<String>,
@@ -122,8 +122,35 @@ impl Incremental {
 
     /// Loads the site again and renders what may have changed. `touched` are files the
     /// watcher saw change (static files among them are read again even if their size and
-    /// time look the same). On error the previous output is kept as it was.
+    /// time look the same). On error the previous output is kept as it was. The update
+    /// covers everything (see [`Incremental::rebuild_with`] for the two steps).
     pub fn rebuild(&mut self, touched: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let mut early: Option<Update> = None;
+        let late = self.rebuild_with(touched, &mut |u, _| early = Some(u.clone()))?;
+        let mut u = early.unwrap_or_default();
+        if let Some(late) = late {
+            u.changed.extend(late.changed);
+            u.changed.sort();
+            u.changed.dedup();
+            u.rendered += late.rendered;
+            u.render_time += late.render_time;
+        }
+        Ok(u)
+    }
+
+    /// [`Incremental::rebuild`] in two steps, so that the pages do not wait for the search
+    /// indexes (each holds the text of every page of its language, and no page shows it):
+    /// `early` is called with the update of every other output (and the outputs) as soon as
+    /// they are rendered and applied; then the search indexes whose inputs changed are
+    /// rendered, applied and returned as a second update (None when there were none). A
+    /// search index is only deferred when it exists already; until it is rendered again its
+    /// job keeps its old fingerprint, so an error or a panic in the second step leaves it to
+    /// be rendered by the next rebuild.
+    pub fn rebuild_with(
+        &mut self,
+        touched: &[PathBuf],
+        early: &mut dyn FnMut(&Update, &HashMap<String, Bytes>),
+    ) -> Result<Option<Update>, Diagnostics> {
         let start = Instant::now();
         let (site, theme) = build::load_cached(&self.args, &self.cache)?;
         let load_time = start.elapsed();
@@ -134,7 +161,7 @@ impl Incremental {
         let fp = Fingerprints::new(&site, theme_hash, self.args.drafts);
         let all_jobs = render::jobs(&site);
         let total_jobs = all_jobs.len();
-        let keyed: Vec<(String, u64, Job)> = all_jobs
+        let keyed: Vec<KeyedJob> = all_jobs
             .into_par_iter()
             .map(|job| {
                 let (key, print) = fp.job(&job);
@@ -142,10 +169,12 @@ impl Incremental {
             })
             .collect();
         let force = std::mem::take(&mut self.force_all);
-        let todo: Vec<&(String, u64, Job)> = keyed
+        let (later, todo): (Vec<&KeyedJob>, Vec<&KeyedJob>) = keyed
             .iter()
             .filter(|(key, print, _)| force || self.jobs.get(key).is_none_or(|(p, _)| p != print))
-            .collect();
+            .partition(|(key, _, job)| {
+                !force && matches!(job, Job::SearchIndex(_)) && self.jobs.contains_key(key)
+            });
         let renderer = Renderer::new(&site, &theme);
         let results: Vec<Result<render::Written, Vec<Diagnostic>>> = todo
             .par_iter()
@@ -171,7 +200,6 @@ impl Incremental {
             d.extend(site.warnings.clone());
             return Err(d.sorted());
         }
-        drop(renderer);
 
         // Everything rendered: apply. First the set of paths the new site has.
         let mut new_jobs: HashMap<String, (u64, String)> = HashMap::with_capacity(keyed.len());
@@ -180,12 +208,15 @@ impl Incremental {
             .zip(&written)
             .map(|((key, _, _), w)| (key.as_str(), w))
             .collect();
+        let deferred: HashSet<&str> = later.iter().map(|(key, _, _)| key.as_str()).collect();
         for (key, print, _) in &keyed {
-            let path = match rendered_paths.get(key.as_str()) {
-                Some(w) => w.path.clone(),
-                None => self.jobs[key].1.clone(),
+            let entry = match rendered_paths.get(key.as_str()) {
+                Some(w) => (*print, w.path.clone()),
+                // Rendered in the second step; until then, as it was.
+                None if deferred.contains(key.as_str()) => self.jobs[key].clone(),
+                None => (*print, self.jobs[key].1.clone()),
             };
-            new_jobs.insert(key.clone(), (*print, path));
+            new_jobs.insert(key.clone(), entry);
         }
         let mut live: HashSet<String> = new_jobs.values().map(|(_, p)| p.clone()).collect();
         let mut changed = Vec::new();
@@ -239,7 +270,7 @@ impl Incremental {
             .iter()
             .map(|l| (l.code.clone(), format!("{base_path}{}/", l.code)))
             .collect();
-        let update = Update {
+        let mut update = Update {
             changed,
             removed,
             rendered: todo.len(),
@@ -254,6 +285,58 @@ impl Incremental {
             base_path,
             languages,
         };
+        early(&update, &self.outputs);
+
+        let late = if later.is_empty() {
+            None
+        } else {
+            let start = Instant::now();
+            let results: Vec<Result<render::Written, Vec<Diagnostic>>> = later
+                .par_iter()
+                .map(|(_, _, job)| renderer.render(job))
+                .collect();
+            let mut changed = Vec::new();
+            let mut errors = Vec::new();
+            for ((key, print, _), r) in later.iter().zip(results) {
+                let w = match r {
+                    Ok(w) => w,
+                    Err(e) => {
+                        errors.extend(e);
+                        continue;
+                    }
+                };
+                if self.statics.contains_key(&w.path) {
+                    // Hidden by a static file of the same path (see above).
+                    self.jobs.insert(key.clone(), (0, w.path));
+                    continue;
+                }
+                if self
+                    .outputs
+                    .get(&w.path)
+                    .is_none_or(|b| b[..] != w.bytes[..])
+                {
+                    changed.push(w.path.clone());
+                    self.outputs.insert(w.path.clone(), Bytes::from(w.bytes));
+                }
+                self.jobs.insert(key.clone(), (*print, w.path));
+            }
+            if !errors.is_empty() {
+                let mut d = Diagnostics(errors);
+                d.extend(site.warnings.clone());
+                return Err(d.sorted());
+            }
+            changed.sort();
+            update.changed = changed;
+            update.removed = Vec::new();
+            update.rendered = later.len();
+            update.static_read = 0;
+            update.load_time = Duration::ZERO;
+            update.render_time = start.elapsed();
+            Some(update)
+        };
+        drop(renderer);
+        drop(later);
+        drop(todo);
         drop(keyed);
         drop(fp);
         // Freeing a large site takes a while; the result is not kept waiting for it.
@@ -265,9 +348,12 @@ impl Incremental {
         {
             // Could not start a thread: `garbage` was dropped here instead.
         }
-        Ok(update)
+        Ok(late)
     }
 }
+
+/// A job with its key and fingerprint.
+type KeyedJob = (String, u64, Job);
 
 /// A static file found by a scan: its output path, what we know of it, and its bytes when
 /// they were read again.
@@ -650,20 +736,19 @@ impl<'a> Fingerprints<'a> {
             }
             Job::SearchIndex(l) | Job::SearchPage(l) => {
                 // The index holds every page's text, names and the names of its translations;
-                // the search page lists every page.
+                // the search page lists every page (as lists do: `refs`, not the body).
+                let index = matches!(job, Job::SearchIndex(_));
                 self.global(l).hash(&mut h);
                 for (i, p) in site.pages.iter().enumerate() {
                     self.meta[i].hash(&mut h);
                     if &p.lang == l {
-                        self.body[p.file].hash(&mut h);
+                        if index {
+                            self.body[p.file].hash(&mut h);
+                        }
                         self.refs[i].hash(&mut h);
                     }
                 }
-                let kind = if matches!(job, Job::SearchIndex(_)) {
-                    "index"
-                } else {
-                    "page"
-                };
+                let kind = if index { "index" } else { "page" };
                 format!("search.{kind}:{l}")
             }
             Job::Sources(l) => {
