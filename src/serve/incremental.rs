@@ -454,6 +454,15 @@ fn debug_hash(h: &mut Xxh3, v: &dyn std::fmt::Debug) {
     h.update(&[0xff]);
 }
 
+/// Every field of a table of contents (as `debug_hash` would, without formatting).
+fn hash_toc(h: &mut Xxh3, toc: &[crate::markdown::TocEntry]) {
+    toc.len().hash(h);
+    for e in toc {
+        (e.level, &e.id, &e.title).hash(h);
+        hash_toc(h, &e.children);
+    }
+}
+
 /// Fingerprints of everything jobs read, computed once per rebuild.
 struct Fingerprints<'a> {
     site: &'a Site,
@@ -510,7 +519,8 @@ impl<'a> Fingerprints<'a> {
                 let mut h = Xxh3::new();
                 r.html.hash(&mut h);
                 r.summary.hash(&mut h);
-                debug_hash(&mut h, &r.toc);
+                r.text.hash(&mut h);
+                hash_toc(&mut h, &r.toc);
                 r.word_count.hash(&mut h);
                 r.reading_time.hash(&mut h);
                 h.finish()
