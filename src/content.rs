@@ -151,16 +151,29 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Parsed Markdown files kept across rebuilds by `atlas serve` (owned by its builder and
-/// passed to [`load_cached`]): a file whose bytes (xxh3-128) and name parts (path, section,
-/// stem, language, kind) are those of the last load is not parsed again; its last result (the page
-/// or its errors) is reused. Every file is still read, so the result is the one a fresh
-/// [`load`] gives. Only the files of the last load are kept.
+/// passed to [`load_cached`]). A file whose name parts (path, section, stem, language, kind)
+/// are those of the last load keeps its last result (the page or its errors) when
+///
+/// - its metadata (size, modification and change times, inode, device) is what it was when it
+///   was last read, and its change time was then at least [`RACY_SECONDS`] older than the
+///   clock: any later write sets a later change time, so the file is not read again; a file
+///   changed more recently than that (or named by [`ParseCache::forget`]) is read again, as
+///   Git treats "racily clean" files;
+/// - or its bytes (xxh3-128) are those of the last read.
+///
+/// Only the files of the last load are kept.
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: Mutex<HashMap<PathBuf, Parsed>>,
     reused: AtomicUsize,
     parsed: AtomicUsize,
+    read: AtomicUsize,
 }
+
+/// A file whose change time is less than this many seconds before the clock when it is read
+/// is read again by the next load, whatever its metadata says (timestamps have a granularity;
+/// some file systems keep whole or even seconds).
+pub const RACY_SECONDS: i128 = 3;
 
 impl ParseCache {
     /// (files reused, files parsed) by the last load.
@@ -170,12 +183,73 @@ impl ParseCache {
             self.parsed.load(Ordering::Relaxed),
         )
     }
+
+    /// Files read by the last load (the others were known unchanged from their metadata).
+    pub fn last_reads(&self) -> usize {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The next load reads these files again (paths relative to the site root, as in
+    /// messages: `content/regions/beijing.zh.md`), whatever their metadata says.
+    pub fn forget(&self, files: &[PathBuf]) {
+        if files.is_empty() {
+            return;
+        }
+        let mut kept = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        for p in kept.values_mut() {
+            if files.contains(&p.name.0) {
+                p.stamp = None;
+            }
+        }
+    }
+}
+
+/// What a file's metadata says of its version, when it can be trusted (see [`ParseCache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+impl Stamp {
+    /// The stamp of `path` now, and whether it may be trusted next time (its change time is
+    /// old enough). None when the metadata cannot be read or the platform has no change time.
+    fn of(path: &Path) -> Option<(Stamp, bool)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos() as i128;
+            let m = std::fs::metadata(path).ok()?;
+            let stamp = Stamp {
+                len: m.size(),
+                modified: (m.mtime(), m.mtime_nsec()),
+                changed: (m.ctime(), m.ctime_nsec()),
+                inode: m.ino(),
+                device: m.dev(),
+            };
+            let changed = m.ctime() as i128 * 1_000_000_000 + m.ctime_nsec() as i128;
+            Some((stamp, now - changed >= RACY_SECONDS * 1_000_000_000))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
 }
 
 /// One file's last parse.
 #[derive(Debug)]
 struct Parsed {
     hash: u128,
+    /// Set when the file's metadata, as it was when it was read, may be trusted.
+    stamp: Option<Stamp>,
     /// (file, section, stem, language, kind).
     name: (PathBuf, String, String, String, Kind),
     result: Result<SourcePage, Vec<Diagnostic>>,
@@ -185,8 +259,8 @@ struct Parsed {
 enum Cached {
     /// Nothing to keep (the file could not be read, or its name is wrong).
     No,
-    /// The last parse was reused.
-    Reused,
+    /// The last parse was reused; the file's stamp is now this; the file was read (or not).
+    Reused(Option<Stamp>, bool),
     /// A new parse to keep.
     New(Box<Parsed>),
 }
@@ -277,25 +351,29 @@ pub fn load_cached(root: &Path, config: &Config, cache: Option<&ParseCache>) -> 
         .collect();
     if let (Some(c), Some(kept)) = (cache, kept.as_mut()) {
         let mut next = HashMap::with_capacity(md_files.len());
-        let (mut reused, mut parsed) = (0, 0);
+        let (mut reused, mut parsed, mut read) = (0, 0, 0);
         for (path, (_, cached)) in md_files.iter().zip(results.iter_mut()) {
             match std::mem::replace(cached, Cached::No) {
-                Cached::No => {}
-                Cached::Reused => {
-                    if let Some(p) = kept.remove(path) {
+                Cached::No => read += 1,
+                Cached::Reused(stamp, was_read) => {
+                    if let Some(mut p) = kept.remove(path) {
+                        p.stamp = stamp;
                         next.insert(path.clone(), p);
                     }
                     reused += 1;
+                    read += usize::from(was_read);
                 }
                 Cached::New(p) => {
                     next.insert(path.clone(), *p);
                     parsed += 1;
+                    read += 1;
                 }
             }
         }
         **kept = next;
         c.reused.store(reused, Ordering::Relaxed);
         c.parsed.store(parsed, Ordering::Relaxed);
+        c.read.store(read, Ordering::Relaxed);
     }
     drop(kept);
     for (r, _) in results {
@@ -332,6 +410,27 @@ fn read_page(
     } else {
         format!("{section}/{stem}")
     };
+    // The metadata is taken before the bytes: a write in between makes it older than the
+    // bytes read, so the next load reads the file again.
+    let stamp = match cache {
+        Some(_) => Stamp::of(path),
+        None => None,
+    };
+    let last = cache.and_then(|c| c.get(path)).filter(|last| {
+        (
+            &last.name.0,
+            &last.name.1,
+            &last.name.2,
+            &last.name.3,
+            last.name.4,
+        ) == (&file, &section, &stem, &lang, kind)
+    });
+    if let (Some(last), Some((now, _))) = (last, stamp) {
+        if last.stamp == Some(now) {
+            let r = last.result.clone().map_err(|d| (Some(key), d));
+            return (r, Cached::Reused(Some(now), false));
+        }
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -341,22 +440,34 @@ fn read_page(
             return (Err((Some(key), vec![d])), Cached::No);
         }
     };
-    let Some(cache) = cache else {
+    if cache.is_none() {
         let r = parse_bytes(bytes, file, section, stem, lang, kind);
         return (r.map_err(|d| (Some(key), d)), Cached::No);
-    };
+    }
+    let trusted = stamp.and_then(|(s, trusted)| trusted.then_some(s));
     let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
-    let name = (file, section, stem, lang, kind);
-    if let Some(last) = cache.get(path) {
-        if last.hash == hash && last.name == name {
+    if let Some(last) = last {
+        if last.hash == hash {
             let r = last.result.clone().map_err(|d| (Some(key), d));
-            return (r, Cached::Reused);
+            return (r, Cached::Reused(trusted, true));
         }
     }
-    let (file, section, stem, lang, kind) = name.clone();
+    let name = (
+        file.clone(),
+        section.clone(),
+        stem.clone(),
+        lang.clone(),
+        kind,
+    );
     let result = parse_bytes(bytes, file, section, stem, lang, kind);
     let r = result.clone().map_err(|d| (Some(key), d));
-    (r, Cached::New(Box::new(Parsed { hash, name, result })))
+    let parsed = Parsed {
+        hash,
+        stamp: trusted,
+        name,
+        result,
+    };
+    (r, Cached::New(Box::new(parsed)))
 }
 
 fn parse_bytes(

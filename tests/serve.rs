@@ -709,6 +709,49 @@ fn cached_loads_equal_fresh_loads() {
     }
 }
 
+#[test]
+fn files_are_read_again_unless_their_metadata_shows_them_unchanged() {
+    let site = fixture("basic");
+    let root = site.root().to_path_buf();
+    let cache = BuildCache::default();
+    assert!(cached_vs_fresh("first load", &root, &cache).2);
+    let files = cache.parsed.last_counts().1;
+    assert!(files >= 10, "{files}");
+    // Just written: their metadata is not trusted yet, every file is read (and none parsed).
+    assert_eq!(cached_vs_fresh("second load", &root, &cache), (0, 0, true));
+    assert_eq!(cache.parsed.last_reads(), files);
+    let racy = u64::try_from(atlas::content::RACY_SECONDS).unwrap();
+    std::thread::sleep(Duration::from_millis(racy * 1000 + 200));
+    // Read once more, now with metadata old enough to be trusted; then not read at all.
+    cached_vs_fresh("third load", &root, &cache);
+    assert_eq!(cache.parsed.last_reads(), files);
+    assert_eq!(cached_vs_fresh("fourth load", &root, &cache), (0, 0, true));
+    assert_eq!(cache.parsed.last_reads(), 0);
+    // An edit in place (same inode) that keeps the size is seen.
+    let t = site.read("content/regions/china.en.md");
+    std::fs::write(
+        site.path("content/regions/china.en.md"),
+        t.replace("National level.", "National LEVEL."),
+    )
+    .unwrap();
+    assert_eq!(
+        cached_vs_fresh("same-size edit", &root, &cache),
+        (1, 1, true)
+    );
+    assert_eq!(cache.parsed.last_reads(), 1);
+    // Rewritten in place with the same bytes: read again, not parsed.
+    let t = site.read("content/regions/beijing.zh.md");
+    std::fs::write(site.path("content/regions/beijing.zh.md"), &t).unwrap();
+    assert_eq!(cached_vs_fresh("same bytes", &root, &cache), (0, 0, true));
+    assert_eq!(cache.parsed.last_reads(), 2, "the two recent files");
+    // What the watcher names is read again.
+    cache
+        .parsed
+        .forget(&["content/regions/shanghai.zh.md".into()]);
+    cached_vs_fresh("forgotten", &root, &cache);
+    assert_eq!(cache.parsed.last_reads(), 3);
+}
+
 // ---------------------------------------------------------------------------------------
 // The server, as a process.
 

@@ -152,6 +152,13 @@ impl Incremental {
         early: &mut dyn FnMut(&Update, &HashMap<String, Bytes>),
     ) -> Result<Option<Update>, Diagnostics> {
         let start = Instant::now();
+        // What the watcher saw change is read again whatever its metadata says.
+        let root = normalize(&self.args.root);
+        let files: Vec<PathBuf> = touched
+            .iter()
+            .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .collect();
+        self.cache.parsed.forget(&files);
         let (site, theme) = build::load_cached(&self.args, &self.cache)?;
         let load_time = start.elapsed();
         let (_, parsed) = self.cache.parsed.last_counts();
