@@ -471,8 +471,8 @@ fn summary(u: &Update, elapsed: Duration) -> String {
         u.render_time.as_millis()
     );
     s.push_str(&format!(
-        "; Markdown files parsed {}, rendered {} of {}",
-        u.parsed, u.markdown_rendered, u.files
+        "; Markdown files read {}, parsed {}, rendered {} of {}",
+        u.read, u.parsed, u.markdown_rendered, u.files
     ));
     if u.changed.is_empty() && u.removed.is_empty() {
         s.push_str("; nothing changed.");

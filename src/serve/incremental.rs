@@ -48,6 +48,8 @@ pub struct Update {
     /// Time spent loading (reading everything, parsing and rendering the Markdown of what
     /// changed, building the model).
     pub load_time: Duration,
+    /// Markdown files read again (the others' metadata showed them unchanged), of `files`.
+    pub read: usize,
     /// Markdown files parsed again (the others' parse was kept), of `files`.
     pub parsed: usize,
     /// Markdown files whose body was rendered again (the others' was kept), of `files`.
@@ -162,6 +164,7 @@ impl Incremental {
         let (site, theme) = build::load_cached(&self.args, &self.cache)?;
         let load_time = start.elapsed();
         let (_, parsed) = self.cache.parsed.last_counts();
+        let read = self.cache.parsed.last_reads();
         let (_, markdown_rendered) = self.cache.markdown.last_counts();
         let start = Instant::now();
         let theme_hash = theme_hash(theme.dir());
@@ -284,6 +287,7 @@ impl Incremental {
             total_jobs,
             static_read: self.last_static_reads,
             load_time,
+            read,
             parsed,
             markdown_rendered,
             files: site.files.len(),
