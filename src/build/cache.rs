@@ -2,8 +2,9 @@
 //! every file again. The cache is a value owned by the caller (the serve loop) and passed
 //! into [`super::load_cached`]; `atlas build` does not use it.
 //!
-//! - [`ParseCache`]: each Markdown file's front matter and body, by path, name and a hash of
-//!   its bytes (every file is still read).
+//! - [`ParseCache`]: each Markdown file's front matter and body, by path and name, kept
+//!   while the file's metadata shows it unchanged (trusted only once its change time is a few
+//!   seconds old) or its bytes have the same hash.
 //! - [`MarkdownCache`]: each file's rendered Markdown ([`Rendered`]). Rendering is a function
 //!   of the body, the file's language and section, and the answers the link resolver gives
 //!   (does `@/regions/beijing.md` exist, under which URL; is there an asset `map.svg` beside

@@ -1,7 +1,8 @@
 //! Incremental rebuilds for `atlas serve`.
 //!
-//! Every rebuild re-reads the whole site with [`build::load`] (parsing and Markdown are
-//! parallel and fast), then decides which outputs can differ from the last good build by
+//! Every rebuild loads and checks the whole site with [`build::load_cached`], which keeps
+//! the parse and the rendered Markdown of unchanged files from the last rebuild (see
+//! [`crate::build::cache`]), then decides which outputs can differ from the last good build by
 //! fingerprinting, for every [`Job`], the inputs that job reads: the page's own file and
 //! rendered body, and the parts of other pages it shows (titles and URLs of backlinks and
 //! translations, the summaries listed on a section page, the region columns of the
@@ -9,7 +10,8 @@
 //! shared (config, data, theme templates and strings, the navigation). Only jobs whose
 //! fingerprint changed are rendered again; of those, only outputs whose bytes changed are
 //! reported. Static files are compared by size and modification time (and re-read when a
-//! watcher event names them).
+//! watcher event names them). The search indexes are rendered after the other outputs are
+//! published ([`Incremental::rebuild_with`]).
 //!
 //! The fingerprints are conservative (a job is re-rendered whenever anything it might read
 //! changed). `tests/serve.rs` checks that a series of edits leaves exactly the bytes a full
