@@ -403,7 +403,8 @@ pub enum Job {
     Sitemap,
     /// `/robots.txt`.
     Robots,
-    /// `/<lang>/search-index.json`: the search index (see [`crate::search`]).
+    /// `/<lang>/search/index.json` and the shards and text chunks next to it: the search
+    /// index (see [`crate::search`]).
     SearchIndex(String),
     /// `/<lang>/search/`: the search page (a list of every page without JavaScript).
     SearchPage(String),
@@ -491,6 +492,9 @@ pub struct Written {
     pub path: String,
     /// The bytes.
     pub bytes: Vec<u8>,
+    /// Further files of the same job, as (path, bytes): the search index's shards and text
+    /// chunks.
+    pub more: Vec<(String, Vec<u8>)>,
 }
 
 /// Renders the whole site into the staging folder, in parallel.
@@ -503,8 +507,10 @@ pub fn render_site(
     let jobs = jobs(site);
     let one = |job: &Job| -> Result<Option<String>, Vec<Diagnostic>> {
         let w = r.render(job)?;
-        out.write(&w.path, &w.bytes)
-            .map_err(|e| vec![write_error(&w.path, e)])?;
+        for (path, bytes) in std::iter::once((&w.path, &w.bytes)).chain(w.more.iter().map(|(p, b)| (p, b))) {
+            out.write(path, bytes)
+                .map_err(|e| vec![write_error(path, e)])?;
+        }
         Ok(job.lang(site).map(str::to_string))
     };
     let (pages, others): (Vec<&Job>, Vec<&Job>) =
@@ -711,10 +717,15 @@ impl<'a> Renderer<'a> {
                 self.compare_data(lang).1,
             ),
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
-            Job::SearchIndex(lang) => (
-                format!("{lang}/search-index.json"),
-                crate::search::index_json(site, lang),
-            ),
+            Job::SearchIndex(lang) => {
+                let out = crate::search::index_files(site, lang);
+                let (path, bytes) = out.manifest;
+                return Ok(Written {
+                    path,
+                    bytes,
+                    more: out.files,
+                });
+            }
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (
                 "robots.txt".into(),
@@ -748,7 +759,11 @@ impl<'a> Renderer<'a> {
                 (path, html.into_bytes())
             }
         };
-        Ok(Written { path, bytes })
+        Ok(Written {
+            path,
+            bytes,
+            more: Vec::new(),
+        })
     }
 
     /// The date a page's facts were last reviewed (or its date), for sitemaps and feeds.
@@ -1144,7 +1159,7 @@ impl<'a> Renderer<'a> {
                 c.insert("title", &self.t(lang, "search"));
                 c.insert(
                     "search_index_url",
-                    &format!("{base}{lang}/search-index.json"),
+                    &format!("{base}{lang}/search/index.json"),
                 );
                 // Without JavaScript the page lists every page, section by section.
                 let groups: Vec<Value> = site

@@ -23,13 +23,12 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag, TagEnd};
 use rust_stemmers::{Algorithm, Stemmer};
-use serde::Serialize;
 
 use crate::content::Kind;
 use crate::site::Site;
 
 /// Version of the index format; `search.js` refuses an index of another version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Weight of a word in the title.
 pub const W_TITLE: u32 = 16;
 /// Weight of a word in the names and aliases.
@@ -274,13 +273,13 @@ fn collapse_spaces(s: &str) -> String {
 }
 
 /// One page in the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Doc {
     /// URL (with the base path).
     pub url: String,
     /// Title.
     pub title: String,
-    /// Index into [`Index::sections`].
+    /// Index into the index's sections.
     pub section: usize,
     /// Names, aliases and the other languages' titles, joined by [`NAME_SEPARATOR`].
     pub names: String,
@@ -290,7 +289,458 @@ pub struct Doc {
     pub body: String,
 }
 
-/// The search index of one language.
+/// How the index of one language is split into files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// When the whole index (terms, text, manifest) is at most this many bytes, it is one
+    /// file: the manifest holds the terms and the text too.
+    pub inline_bytes: usize,
+    /// Target size of a term shard: the number of shards is the size of all the posting
+    /// lists divided by this, rounded up.
+    pub shard_bytes: usize,
+    /// A text chunk is closed when it has reached this many bytes.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            inline_bytes: 256 * 1024,
+            shard_bytes: 64 * 1024,
+            chunk_bytes: 32 * 1024,
+        }
+    }
+}
+
+/// The shard of a term among `shards`: a hash of its first two characters (code points), so
+/// that every term that starts with the same two characters is in the same shard (the
+/// prefixes of a word being typed, the words that start at a position of a Chinese query).
+/// `search.js` computes the same hash.
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in term.chars().take(2) {
+        h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+    }
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x045d_9f3b);
+    h ^= h >> 16;
+    if shards == 0 {
+        0
+    } else {
+        (h % shards as u32) as usize
+    }
+}
+
+/// Number of digits of a document number in the posting lists of an index of `docs`
+/// documents.
+pub fn id_width(docs: usize) -> usize {
+    let mut width = 1;
+    let mut cap = 64usize;
+    while docs > cap {
+        width += 1;
+        cap = cap.saturating_mul(64);
+    }
+    width
+}
+
+/// The files of the index of one language, as written to the output (paths relative to the
+/// output folder), and what they hold.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// `<lang>/search/index.json`: the manifest.
+    pub manifest: (String, Vec<u8>),
+    /// Term shards (`<lang>/search/terms-<k>.json`) and text chunks
+    /// (`<lang>/search/text-<k>.json`); empty when the manifest holds everything.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Number of documents.
+    pub docs: usize,
+    /// Number of words (stems and jieba words).
+    pub words: usize,
+    /// Number of bigrams.
+    pub grams: usize,
+    /// Number of term shards (1 when the terms are in the manifest).
+    pub shards: usize,
+    /// Number of text chunks (1 when the text is in the manifest).
+    pub chunks: usize,
+}
+
+impl Output {
+    /// Every file: the manifest first.
+    pub fn all(&self) -> impl Iterator<Item = &(String, Vec<u8>)> {
+        std::iter::once(&self.manifest).chain(&self.files)
+    }
+
+    /// Bytes of all the files.
+    pub fn total_bytes(&self) -> usize {
+        self.all().map(|(_, b)| b.len()).sum()
+    }
+}
+
+/// Field numbers: title, names, description, body.
+const BODY: usize = 3;
+
+/// Where a term occurs in a document: the fields (bits) and its count in the body.
+#[derive(Debug, Default, Clone, Copy)]
+struct Acc {
+    fields: u8,
+    body: u32,
+}
+
+impl Acc {
+    fn add(&mut self, field: usize) {
+        if field == BODY {
+            self.body = self.body.saturating_add(1);
+        } else {
+            self.fields |= 1 << field;
+        }
+    }
+
+    fn merge(&mut self, other: Acc) {
+        self.fields |= other.fields;
+        self.body = self.body.saturating_add(other.body);
+    }
+
+    fn weight(self) -> u8 {
+        let mut w = self.body.min(BODY_CAP);
+        for (bit, fw) in [W_TITLE, W_NAMES, W_DESCRIPTION].into_iter().enumerate() {
+            if self.fields & (1 << bit) != 0 {
+                w += fw;
+            }
+        }
+        w.min(MAX_WEIGHT) as u8
+    }
+}
+
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// The stems of the words seen so far, shared (read-only) by the documents of a batch.
+type StemCache = FxMap<Box<str>, Box<str>>;
+
+/// The weighted terms and bigrams of one document.
+#[derive(Debug, Default)]
+struct Analysed {
+    /// The terms, one after another.
+    text: String,
+    /// (end of the term in `text`, weight).
+    words: Vec<(u32, u8)>,
+    /// Bigrams and their weights.
+    grams: Vec<([char; 2], u8)>,
+    /// Stems computed for words the cache did not have.
+    new_stems: Vec<(Box<str>, Box<str>)>,
+}
+
+fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
+    let norms = [
+        normalize(&doc.title),
+        normalize(&doc.names),
+        normalize(&doc.description),
+        normalize(&doc.body),
+    ];
+    let mut latin: FxMap<&str, Acc> = FxMap::default();
+    let mut ideo: FxMap<&str, Acc> = FxMap::default();
+    let mut grams: FxMap<[char; 2], Acc> = FxMap::default();
+    for (field, norm) in norms.iter().enumerate() {
+        for run in runs(norm) {
+            match run {
+                Run::Word(w) => {
+                    if w.chars().nth(1).is_some() {
+                        latin.entry(w).or_default().add(field);
+                    }
+                }
+                Run::Ideographs(r) => {
+                    // Body text is segmented without jieba's HMM (several times faster); a
+                    // name missing from the dictionary is still found through the bigrams.
+                    for w in jieba().cut(r, field != BODY) {
+                        if w.word.chars().nth(1).is_some() {
+                            ideo.entry(w.word).or_default().add(field);
+                        }
+                    }
+                    let mut prev = None;
+                    for c in r.chars() {
+                        if let Some(p) = prev {
+                            grams.entry([p, c]).or_default().add(field);
+                        }
+                        prev = Some(c);
+                    }
+                }
+            }
+        }
+    }
+    // Each distinct word is stemmed once, and only if no earlier document had it.
+    let missing: FxMap<&str, String> = latin
+        .keys()
+        .filter(|w| !stems.contains_key(**w))
+        .map(|w| (*w, stem(w)))
+        .collect();
+    let mut terms: FxMap<&str, Acc> = ideo;
+    for (w, acc) in &latin {
+        let s: &str = match stems.get(*w) {
+            Some(s) => s,
+            None => missing.get(*w).map(String::as_str).unwrap_or(w),
+        };
+        terms.entry(s).or_default().merge(*acc);
+    }
+    let mut out = Analysed {
+        text: String::with_capacity(terms.keys().map(|t| t.len()).sum()),
+        words: Vec::with_capacity(terms.len()),
+        grams: grams.into_iter().map(|(g, a)| (g, a.weight())).collect(),
+        new_stems: Vec::with_capacity(missing.len()),
+    };
+    for (t, acc) in terms {
+        out.text.push_str(t);
+        out.words.push((out.text.len() as u32, acc.weight()));
+    }
+    out.new_stems = missing
+        .into_iter()
+        .map(|(w, s)| (w.into(), s.into_boxed_str()))
+        .collect();
+    out
+}
+
+/// Appends a JSON string (quoted, escaped) to `out`.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[start..i]);
+        match esc {
+            Some(e) => out.extend_from_slice(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 15) as usize]);
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+fn push_id(out: &mut Vec<u8>, d: usize, idw: usize) {
+    for k in (0..idw).rev() {
+        out.push(ALPHABET[(d >> (6 * k)) & 63]);
+    }
+}
+
+/// Documents are analysed this many at a time (in parallel), then merged in order: the
+/// transient memory is that of one batch, whatever the size of the site.
+const BATCH: usize = 256;
+
+/// Builds the index files of one language from `n` documents; `doc(k)` makes document `k`
+/// (called in parallel, each once). See docs/search.md for the format.
+pub fn build_files<F>(lang: &str, sections: &[String], n: usize, doc: F, limits: Limits) -> Output
+where
+    F: Fn(usize) -> Doc + Sync,
+{
+    use rayon::prelude::*;
+    let idw = id_width(n);
+    let mut stems = StemCache::default();
+    let mut words: FxMap<Box<str>, Vec<u8>> = FxMap::default();
+    let mut grams: FxMap<[char; 2], Vec<u8>> = FxMap::default();
+    // The manifest's documents, and the text chunks: (first document, items).
+    let mut docs_json: Vec<u8> = Vec::with_capacity(n * 48);
+    let mut chunks: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut text_bytes = 0usize;
+    let mut start = 0;
+    while start < n {
+        let end = (start + BATCH).min(n);
+        let batch: Vec<(Doc, Analysed)> = (start..end)
+            .into_par_iter()
+            .map(|k| {
+                let d = doc(k);
+                let a = analyse(&d, &stems);
+                (d, a)
+            })
+            .collect();
+        for (k, (d, a)) in (start..end).zip(batch) {
+            let mut at = 0usize;
+            for &(term_end, w) in &a.words {
+                let term = &a.text[at..term_end as usize];
+                at = term_end as usize;
+                let list = match words.get_mut(term) {
+                    Some(l) => l,
+                    None => words.entry(term.into()).or_default(),
+                };
+                push_id(list, k, idw);
+                list.push(ALPHABET[w as usize & 63]);
+            }
+            for &(g, w) in &a.grams {
+                let list = grams.entry(g).or_default();
+                push_id(list, k, idw);
+                list.push(ALPHABET[w as usize & 63]);
+            }
+            for (word, s) in a.new_stems {
+                stems.entry(word).or_insert(s);
+            }
+            if k > 0 {
+                docs_json.push(b',');
+            }
+            docs_json.push(b'[');
+            json_str(&mut docs_json, &d.url);
+            docs_json.push(b',');
+            json_str(&mut docs_json, &d.title);
+            docs_json.extend_from_slice(format!(",{}]", d.section).as_bytes());
+            let chunk = match chunks.last_mut() {
+                Some((_, c)) if c.len() < limits.chunk_bytes => c,
+                _ => {
+                    chunks.push((k, Vec::new()));
+                    &mut chunks.last_mut().expect("just pushed").1
+                }
+            };
+            let before = chunk.len();
+            if !chunk.is_empty() {
+                chunk.push(b',');
+            }
+            chunk.push(b'[');
+            json_str(chunk, &d.names);
+            chunk.push(b',');
+            json_str(chunk, &d.description);
+            chunk.push(b',');
+            json_str(chunk, &d.body);
+            chunk.push(b']');
+            text_bytes += chunk.len() - before;
+        }
+        start = end;
+    }
+    drop(stems);
+
+    // Terms, sorted, with the size of their entries in a shard.
+    let mut word_list: Vec<(&str, &[u8])> = words
+        .iter()
+        .map(|(t, l)| (&**t, l.as_slice()))
+        .collect();
+    word_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let gram_keys: Vec<String> = grams.keys().map(|g| g.iter().collect()).collect();
+    let mut gram_list: Vec<(&str, &[u8])> = gram_keys
+        .iter()
+        .zip(grams.values())
+        .map(|(g, l)| (g.as_str(), l.as_slice()))
+        .collect();
+    gram_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let entry_bytes = |list: &[(&str, &[u8])]| -> usize {
+        list.iter().map(|(t, l)| t.len() + l.len() + 6).sum()
+    };
+    let term_bytes = entry_bytes(&word_list) + entry_bytes(&gram_list);
+    let max_word = word_list
+        .iter()
+        .filter(|(t, _)| t.chars().next().is_some_and(is_ideograph))
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(1);
+    let inline = term_bytes + text_bytes + docs_json.len() <= limits.inline_bytes;
+    let shards = if inline {
+        1
+    } else {
+        term_bytes.div_ceil(limits.shard_bytes.max(1)).max(1)
+    };
+
+    // One shard's terms: {"w":{...},"g":{...}}.
+    let terms_json = |out: &mut Vec<u8>, shard: Option<usize>| {
+        for (key, list) in [("w", &word_list), ("g", &gram_list)] {
+            out.extend_from_slice(format!("\"{key}\":{{").as_bytes());
+            let mut first = true;
+            for (t, l) in list.iter() {
+                if shard.is_some_and(|s| shard_of(t, shards) != s) {
+                    continue;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                json_str(out, t);
+                out.push(b':');
+                out.push(b'"');
+                out.extend_from_slice(l);
+                out.push(b'"');
+            }
+            out.push(b'}');
+            if key == "w" {
+                out.push(b',');
+            }
+        }
+    };
+
+    let dir = format!("{lang}/search");
+    let mut m: Vec<u8> = Vec::with_capacity(docs_json.len() + 256);
+    m.extend_from_slice(
+        format!(
+            "{{\"version\":{FORMAT_VERSION},\"lang\":{},\"idw\":{idw},\"maxw\":{max_word},\"shards\":{shards},\"chunks\":[",
+            serde_json::Value::from(lang)
+        )
+        .as_bytes(),
+    );
+    let chunk_count = if inline { 1 } else { chunks.len() };
+    if inline {
+        m.push(b'0');
+    } else {
+        let firsts: Vec<String> = chunks.iter().map(|(f, _)| f.to_string()).collect();
+        m.extend_from_slice(firsts.join(",").as_bytes());
+    }
+    m.extend_from_slice(b"],\"sections\":[");
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            m.push(b',');
+        }
+        json_str(&mut m, s);
+    }
+    m.extend_from_slice(b"],\"docs\":[");
+    m.extend_from_slice(&docs_json);
+    m.push(b']');
+    drop(docs_json);
+    let mut files = Vec::new();
+    if inline {
+        m.extend_from_slice(b",\"terms\":{");
+        terms_json(&mut m, None);
+        m.extend_from_slice(b"},\"text\":[");
+        for (i, (_, c)) in chunks.iter().enumerate() {
+            if i > 0 {
+                m.push(b',');
+            }
+            m.extend_from_slice(c);
+        }
+        m.push(b']');
+    } else {
+        for s in 0..shards {
+            let mut f = Vec::with_capacity(limits.shard_bytes + limits.shard_bytes / 4);
+            f.extend_from_slice(format!("{{\"version\":{FORMAT_VERSION},").as_bytes());
+            terms_json(&mut f, Some(s));
+            f.extend_from_slice(b"}\n");
+            files.push((format!("{dir}/terms-{s}.json"), f));
+        }
+        for (i, (first, c)) in chunks.iter().enumerate() {
+            let mut f = Vec::with_capacity(c.len() + 48);
+            f.extend_from_slice(
+                format!("{{\"version\":{FORMAT_VERSION},\"first\":{first},\"docs\":[").as_bytes(),
+            );
+            f.extend_from_slice(c);
+            f.extend_from_slice(b"]}\n");
+            files.push((format!("{dir}/text-{i}.json"), f));
+        }
+    }
+    m.extend_from_slice(b"}\n");
+    Output {
+        manifest: (format!("{dir}/index.json"), m),
+        files,
+        docs: n,
+        words: word_list.len(),
+        grams: gram_list.len(),
+        shards,
+        chunks: chunk_count,
+    }
+}
+
+/// The search index of one language, read back from its files: what `search.js` sees.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     /// Language code.
@@ -301,98 +751,143 @@ pub struct Index {
     pub docs: Vec<Doc>,
     /// Term (stem or jieba word) → (document, weight), by document.
     pub words: BTreeMap<String, Vec<(usize, u32)>>,
-    /// Bigram of ideographs → documents that contain it, in order.
-    pub grams: BTreeMap<String, Vec<usize>>,
+    /// Bigram of ideographs → (document, weight), by document.
+    pub grams: BTreeMap<String, Vec<(usize, u32)>>,
+    /// Number of term shards.
+    pub shards: usize,
+    /// Number of text chunks.
+    pub chunks: usize,
 }
 
 impl Index {
-    /// Indexes documents.
+    /// Indexes documents (with the default [`Limits`]) and reads the index back.
     pub fn new(lang: &str, sections: Vec<String>, docs: Vec<Doc>) -> Index {
-        use rayon::prelude::*;
-        // Analyse documents in parallel, then merge in document order.
-        let analysed: Vec<Analysed> = docs.par_iter().map(analyse).collect();
-        let mut index: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-        let mut gram_ids: HashMap<[char; 2], Vec<usize>> = HashMap::new();
-        for (d, (weight, seen)) in analysed.into_iter().enumerate() {
-            for (term, w) in weight {
-                index.entry(term).or_default().push((d, w.min(MAX_WEIGHT)));
-            }
-            for g in seen {
-                gram_ids.entry(g).or_default().push(d);
-            }
+        Index::with_limits(lang, sections, docs, Limits::default())
+    }
+
+    /// Indexes documents with the given limits and reads the index back.
+    pub fn with_limits(lang: &str, sections: Vec<String>, docs: Vec<Doc>, limits: Limits) -> Index {
+        let out = build_files(lang, &sections, docs.len(), |k| docs[k].clone(), limits);
+        Index::read(&out).unwrap_or_else(|e| panic!("the index just written reads back: {e}"))
+    }
+
+    /// Reads an index from its files, checking what `search.js` relies on: the version, the
+    /// shard of every term, posting lists that decode to documents in order, text chunks that
+    /// cover every document once.
+    pub fn read(out: &Output) -> Result<Index, String> {
+        let parse = |bytes: &[u8]| -> Result<serde_json::Value, String> {
+            serde_json::from_slice(bytes).map_err(|e| e.to_string())
+        };
+        let file = |path: &str| -> Result<serde_json::Value, String> {
+            let (_, b) = out
+                .files
+                .iter()
+                .find(|(p, _)| p == path)
+                .ok_or_else(|| format!("no file {path}"))?;
+            parse(b)
+        };
+        let m = parse(&out.manifest.1)?;
+        if m["version"] != FORMAT_VERSION {
+            return Err(format!("version {}", m["version"]));
         }
-        let grams: BTreeMap<String, Vec<usize>> = gram_ids
-            .into_iter()
-            .map(|(g, docs)| (g.iter().collect(), docs))
+        let lang = m["lang"].as_str().ok_or("no lang")?.to_string();
+        let dir = format!("{lang}/search");
+        let idw = m["idw"].as_u64().ok_or("no idw")? as usize;
+        let shards = m["shards"].as_u64().ok_or("no shards")? as usize;
+        let firsts: Vec<usize> = m["chunks"]
+            .as_array()
+            .ok_or("no chunks")?
+            .iter()
+            .map(|v| v.as_u64().map(|x| x as usize).ok_or("bad chunk"))
+            .collect::<Result<_, _>>()?;
+        let strs = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().map(|s| s.as_str().unwrap_or("").to_string()).collect())
+                .unwrap_or_default()
+        };
+        let sections = strs(&m["sections"]);
+        let mut docs: Vec<Doc> = m["docs"]
+            .as_array()
+            .ok_or("no docs")?
+            .iter()
+            .map(|d| Doc {
+                url: d[0].as_str().unwrap_or("").into(),
+                title: d[1].as_str().unwrap_or("").into(),
+                section: d[2].as_u64().unwrap_or(u64::MAX) as usize,
+                ..Doc::default()
+            })
             .collect();
-        for list in index.values_mut() {
-            list.sort_unstable();
+        if docs.iter().any(|d| d.section >= sections.len()) {
+            return Err("a document's section is out of range".into());
         }
-        Index {
-            lang: lang.to_string(),
+        // Text.
+        let texts: Vec<(usize, serde_json::Value)> = if m.get("text").is_some() {
+            vec![(0, m["text"].clone())]
+        } else {
+            firsts
+                .iter()
+                .enumerate()
+                .map(|(i, &f)| {
+                    let c = file(&format!("{dir}/text-{i}.json"))?;
+                    if c["first"].as_u64() != Some(f as u64) || c["version"] != FORMAT_VERSION {
+                        return Err(format!("chunk {i}: first or version"));
+                    }
+                    Ok((f, c["docs"].clone()))
+                })
+                .collect::<Result<_, String>>()?
+        };
+        let mut next = 0;
+        for (first, items) in texts {
+            if first != next {
+                return Err(format!("chunk at {first}, expected {next}"));
+            }
+            for item in items.as_array().ok_or("chunk docs")? {
+                let d = docs.get_mut(next).ok_or("more text than documents")?;
+                d.names = item[0].as_str().ok_or("names")?.into();
+                d.description = item[1].as_str().ok_or("description")?.into();
+                d.body = item[2].as_str().ok_or("body")?.into();
+                next += 1;
+            }
+        }
+        if next != docs.len() {
+            return Err(format!("text for {next} of {} documents", docs.len()));
+        }
+        // Terms.
+        let shard_values: Vec<serde_json::Value> = if m.get("terms").is_some() {
+            vec![m["terms"].clone()]
+        } else {
+            (0..shards)
+                .map(|s| file(&format!("{dir}/terms-{s}.json")))
+                .collect::<Result<_, _>>()?
+        };
+        let mut words = BTreeMap::new();
+        let mut grams = BTreeMap::new();
+        for (s, v) in shard_values.iter().enumerate() {
+            for (key, map) in [("w", &mut words), ("g", &mut grams)] {
+                for (term, list) in v[key].as_object().ok_or("no terms")? {
+                    if shard_values.len() > 1 && shard_of(term, shards) != s {
+                        return Err(format!("{term} in shard {s}"));
+                    }
+                    let p = decode_postings(list.as_str().unwrap_or("?"), idw)
+                        .ok_or_else(|| format!("postings of {term}"))?;
+                    if p.windows(2).any(|w| w[0].0 >= w[1].0)
+                        || p.iter().any(|&(d, w)| d >= docs.len() || w == 0)
+                    {
+                        return Err(format!("postings of {term}: {p:?}"));
+                    }
+                    map.insert(term.clone(), p);
+                }
+            }
+        }
+        Ok(Index {
+            lang,
             sections,
             docs,
-            words: index,
+            words,
             grams,
-        }
-    }
-}
-
-/// The weighted terms and the bigrams of one document.
-/// A document's weighted terms and its bigrams.
-type Analysed = (HashMap<String, u32>, Vec<[char; 2]>);
-
-fn analyse(doc: &Doc) -> Analysed {
-    let mut weight: HashMap<String, u32> = HashMap::new();
-    let mut grams: Vec<[char; 2]> = Vec::new();
-    // Each text is normalised once, for its words and its bigrams.
-    let texts = [
-        (&doc.title, Some(W_TITLE)),
-        (&doc.names, Some(W_NAMES)),
-        (&doc.description, Some(W_DESCRIPTION)),
-        (&doc.body, None),
-    ];
-    for (text, w) in texts {
-        let norm = normalize(text);
-        for run in runs(&norm) {
-            if let Run::Ideographs(r) = run {
-                let chars: Vec<char> = r.chars().collect();
-                grams.extend(chars.windows(2).map(|p| [p[0], p[1]]));
-            }
-        }
-        match w {
-            Some(w) => {
-                let set: BTreeSet<String> = words_of_normalized(&norm, true).into_iter().collect();
-                for term in set {
-                    *weight.entry(term).or_default() += w;
-                }
-            }
-            None => {
-                let mut counts: HashMap<String, u32> = HashMap::new();
-                for term in words_of_normalized(&norm, false) {
-                    *counts.entry(term).or_default() += 1;
-                }
-                for (term, n) in counts {
-                    *weight.entry(term).or_default() += n.min(BODY_CAP);
-                }
-            }
-        }
-    }
-    grams.sort_unstable();
-    grams.dedup();
-    (weight, grams)
-}
-
-impl Index {
-    /// Number of digits of a document number in the posting lists.
-    pub fn id_width(&self) -> usize {
-        let mut width = 1;
-        let mut cap = 64usize;
-        while self.docs.len() > cap {
-            width += 1;
-            cap = cap.saturating_mul(64);
-        }
-        width
+            shards,
+            chunks: firsts.len(),
+        })
     }
 
     /// The documents and weights of a term.
@@ -400,72 +895,16 @@ impl Index {
         self.words.get(term).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The JSON written to `/<lang>/search-index.json` (see docs/search.md).
-    pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            version: u32,
-            lang: &'a str,
-            idw: usize,
-            sections: &'a [String],
-            docs: Vec<(&'a str, &'a str, usize, &'a str, &'a str, &'a str)>,
-            words: BTreeMap<&'a str, String>,
-            grams: BTreeMap<&'a str, String>,
-        }
-        let idw = self.id_width();
-        let id = |d: usize, s: &mut String| {
-            for k in (0..idw).rev() {
-                s.push(ALPHABET[(d >> (6 * k)) & 63] as char);
-            }
-        };
-        let out = Out {
-            version: FORMAT_VERSION,
-            lang: &self.lang,
-            idw,
-            sections: &self.sections,
-            docs: self
-                .docs
-                .iter()
-                .map(|d| {
-                    (
-                        d.url.as_str(),
-                        d.title.as_str(),
-                        d.section,
-                        d.names.as_str(),
-                        d.description.as_str(),
-                        d.body.as_str(),
-                    )
-                })
-                .collect(),
-            words: self
-                .words
-                .iter()
-                .map(|(t, list)| {
-                    let mut s = String::with_capacity(list.len() * (idw + 1));
-                    for &(d, w) in list {
-                        id(d, &mut s);
-                        s.push(ALPHABET[w.min(MAX_WEIGHT) as usize] as char);
-                    }
-                    (t.as_str(), s)
-                })
-                .collect(),
-            grams: self
-                .grams
-                .iter()
-                .map(|(g, list)| {
-                    let mut s = String::with_capacity(list.len() * idw);
-                    for &d in list {
-                        id(d, &mut s);
-                    }
-                    (g.as_str(), s)
-                })
-                .collect(),
-        };
-        serde_json::to_string(&out).expect("strings and numbers serialise")
+    /// The documents that contain a bigram.
+    pub fn gram_docs(&self, gram: &str) -> Vec<usize> {
+        self.grams
+            .get(gram)
+            .map(|l| l.iter().map(|&(d, _)| d).collect())
+            .unwrap_or_default()
     }
 }
 
-/// Reads a posting list of the `words` map back: (document, weight) pairs.
+/// Reads a posting list back: (document, weight) pairs.
 pub fn decode_postings(s: &str, idw: usize) -> Option<Vec<(usize, u32)>> {
     let digit = |b: u8| ALPHABET.iter().position(|&a| a == b);
     let bytes = s.as_bytes();
@@ -484,49 +923,83 @@ pub fn decode_postings(s: &str, idw: usize) -> Option<Vec<(usize, u32)>> {
         .collect()
 }
 
-/// Builds the index of one language of the site: every page of that language (home,
-/// section lists and pages, untranslated pages included with the text they show).
-pub fn build_index(site: &Site, lang: &str) -> Index {
+/// The index files of one language of the site: every page of that language (home, section
+/// lists and pages, untranslated pages included with the text they show).
+pub fn index_files(site: &Site, lang: &str) -> Output {
+    index_files_with(site, lang, Limits::default())
+}
+
+/// [`index_files`] with other limits.
+pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
     let site_title = site
         .config
         .language(lang)
         .map(|l| l.title.clone())
         .unwrap_or_default();
     let mut sections: Vec<String> = Vec::new();
-    let mut section_of = |label: String| -> usize {
-        match sections.iter().position(|s| *s == label) {
-            Some(i) => i,
-            None => {
-                sections.push(label);
-                sections.len() - 1
-            }
-        }
-    };
-    let mut docs = Vec::new();
     let mut order: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].lang == lang)
         .collect();
     // Home, then section lists, then pages; by key within each.
-    order.sort_by_key(|&i| (site.file(i).kind, site.pages[i].key.clone()));
+    order.sort_by(|&a, &b| {
+        (site.file(a).kind, &site.pages[a].key).cmp(&(site.file(b).kind, &site.pages[b].key))
+    });
+    // Section labels, looked up once per section.
+    let mut label_of: FxMap<&str, usize> = FxMap::default();
+    let mut docs: Vec<(usize, usize)> = Vec::with_capacity(order.len());
     for i in order {
         let f = site.file(i);
-        let label = match f.kind {
-            Kind::Page => site
-                .page(lang, &format!("{}/_index", f.section))
-                .map(|s| site.file(s).front.title.clone())
-                .unwrap_or_else(|| f.section.clone()),
-            Kind::Home | Kind::Section => site_title.clone(),
+        let s = match f.kind {
+            Kind::Page => match label_of.get(f.section.as_str()) {
+                Some(&s) => s,
+                None => {
+                    let label = site
+                        .page(lang, &format!("{}/_index", f.section))
+                        .map(|s| site.file(s).front.title.clone())
+                        .unwrap_or_else(|| f.section.clone());
+                    let s = section_index(&mut sections, label);
+                    label_of.insert(f.section.as_str(), s);
+                    s
+                }
+            },
+            Kind::Home | Kind::Section => section_index(&mut sections, site_title.clone()),
         };
-        docs.push(Doc {
-            url: site.url(i),
-            title: f.front.title.clone(),
-            section: section_of(label),
-            names: names(site, i),
-            description: f.front.description.clone().unwrap_or_default(),
-            body: body(site, i),
-        });
+        docs.push((i, s));
     }
-    Index::new(lang, sections, docs)
+    build_files(
+        lang,
+        &sections,
+        docs.len(),
+        |k| {
+            let (i, section) = docs[k];
+            let f = site.file(i);
+            Doc {
+                url: site.url(i),
+                title: f.front.title.clone(),
+                section,
+                names: names(site, i),
+                description: f.front.description.clone().unwrap_or_default(),
+                body: body(site, i),
+            }
+        },
+        limits,
+    )
+}
+
+fn section_index(sections: &mut Vec<String>, label: String) -> usize {
+    match sections.iter().position(|s| *s == label) {
+        Some(i) => i,
+        None => {
+            sections.push(label);
+            sections.len() - 1
+        }
+    }
+}
+
+/// The index of one language of the site, read back from its files.
+pub fn build_index(site: &Site, lang: &str) -> Index {
+    Index::read(&index_files(site, lang))
+        .unwrap_or_else(|e| panic!("the index just written reads back: {e}"))
 }
 
 /// The page's own names and aliases, then the titles and names of its translations; each
@@ -593,13 +1066,6 @@ fn body(site: &Site, page: usize) -> String {
     collapse_spaces(&parts.join(" "))
 }
 
-/// The index of one language as written to the output.
-pub fn index_json(site: &Site, lang: &str) -> Vec<u8> {
-    let mut s = build_index(site, lang).to_json();
-    s.push('\n');
-    s.into_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,25 +1102,88 @@ mod tests {
         assert_eq!(plain_text("干细胞\n疗法"), "干细胞疗法");
     }
 
-    #[test]
-    fn postings_round_trip() {
-        let docs: Vec<Doc> = (0..70)
+    fn numbered(n: usize) -> Vec<Doc> {
+        (0..n)
             .map(|i| Doc {
                 url: format!("/p{i}/"),
                 title: format!("page{i} 干细胞"),
-                section: 0,
-                names: String::new(),
-                description: String::new(),
-                body: String::new(),
+                names: "Ryoncil \"quoted\" \\ \u{1}".into(),
+                body: format!("治疗 regulations {i} 干细胞治疗").repeat(20),
+                ..Doc::default()
             })
-            .collect();
-        let idx = Index::new("zh", vec!["s".into()], docs);
-        assert_eq!(idx.id_width(), 2);
-        let json: serde_json::Value = serde_json::from_str(&idx.to_json()).unwrap();
-        let p = json["words"]["干细胞"].as_str().unwrap();
-        let decoded = decode_postings(p, 2).unwrap();
-        assert_eq!(decoded.len(), 70);
-        assert_eq!(decoded[69], (69, W_TITLE));
-        assert_eq!(json["grams"]["干细"].as_str().unwrap().len(), 140);
+            .collect()
     }
+
+    #[test]
+    fn postings_round_trip() {
+        let idx = Index::new("zh", vec!["s".into()], numbered(70));
+        assert_eq!(id_width(70), 2);
+        assert_eq!((idx.shards, idx.chunks), (1, 1));
+        let p = idx.postings("干细胞");
+        assert_eq!(p.len(), 70);
+        // Title, plus 21 times in the body (capped).
+        assert_eq!(p[69], (69, W_TITLE + BODY_CAP));
+        assert_eq!(idx.grams["干细"].len(), 70);
+        assert_eq!(idx.postings("regul").len(), 70);
+        assert_eq!(idx.docs[3].names, "Ryoncil \"quoted\" \\ \u{1}");
+        assert_eq!(idx.docs[3].body, numbered(4)[3].body);
+    }
+
+    #[test]
+    fn split_index_reads_back_the_same() {
+        let docs = numbered(300);
+        let one = Index::new("en", vec!["s".into()], docs.clone());
+        let limits = Limits {
+            inline_bytes: 0,
+            shard_bytes: 2_000,
+            chunk_bytes: 5_000,
+        };
+        let split = Index::with_limits("en", vec!["s".into()], docs, limits);
+        assert!(split.shards > 3 && split.chunks > 3, "{} {}", split.shards, split.chunks);
+        assert_eq!(one.words, split.words);
+        assert_eq!(one.grams, split.grams);
+        assert_eq!(one.docs, split.docs);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let limits = Limits {
+            inline_bytes: 0,
+            shard_bytes: 1,
+            chunk_bytes: 1,
+        };
+        for docs in [
+            vec![],
+            vec![Doc::default()],
+            vec![
+                Doc {
+                    title: "\u{0}\u{1f}\u{2028}\u{FEFF}\u{10FFFF}𠀀𠀁 İ ß ﬃ".into(),
+                    body: "\u{301}\u{300}a\u{301} 〇〇 カタカナ \t\r\n\\\"".repeat(3),
+                    ..Doc::default()
+                },
+                Doc::default(),
+            ],
+        ] {
+            for l in [Limits::default(), limits] {
+                let idx = Index::with_limits("zh", vec!["s".into()], docs.clone(), l);
+                assert_eq!(idx.docs, docs);
+            }
+        }
+        assert_eq!(shard_of("", 0), 0);
+        assert_eq!(shard_of("x", 1), 0);
+    }
+
+    #[test]
+    fn shard_hash_matches_search_js() {
+        // The same values are checked in tests/browser-search/test/stemmer.test.js.
+        assert_eq!(shard_of("regul", 1000), shard_of("re", 1000));
+        assert_eq!(shard_of("干细胞", 97), shard_of("干细", 97));
+        let got: Vec<usize> = ["re", "干细", "a", "𠀀x"]
+            .iter()
+            .map(|t| shard_of(t, 1_000_003))
+            .collect();
+        assert_eq!(got, SHARD_VECTORS);
+    }
+
+    const SHARD_VECTORS: [usize; 4] = [723886, 330283, 565266, 412376];
 }

@@ -68,8 +68,8 @@ pub struct Incremental {
     args: BuildArgs,
     /// Output path → bytes, exactly as `atlas build` writes them.
     outputs: HashMap<String, Bytes>,
-    /// Job key → (fingerprint, output path).
-    jobs: HashMap<String, (u64, String)>,
+    /// Job key → (fingerprint, output paths: one, or several for the search index).
+    jobs: HashMap<String, (u64, Vec<String>)>,
     /// Output path → where a static file came from.
     statics: HashMap<String, StaticEntry>,
     /// Set by [`Incremental::render_all`]: the next rebuild renders every job.
@@ -159,7 +159,8 @@ impl Incremental {
         drop(renderer);
 
         // Everything rendered: apply. First the set of paths the new site has.
-        let mut new_jobs: HashMap<String, (u64, String)> = HashMap::with_capacity(keyed.len());
+        let mut new_jobs: HashMap<String, (u64, Vec<String>)> =
+            HashMap::with_capacity(keyed.len());
         let rendered_paths: HashMap<&str, &render::Written> = todo
             .iter()
             .zip(&written)
@@ -167,21 +168,22 @@ impl Incremental {
             .collect();
         for (key, print, _) in &keyed {
             let path = match rendered_paths.get(key.as_str()) {
-                Some(w) => w.path.clone(),
+                Some(w) => std::iter::once(&w.path)
+                    .chain(w.more.iter().map(|(p, _)| p))
+                    .cloned()
+                    .collect(),
                 None => self.jobs[key].1.clone(),
             };
             new_jobs.insert(key.clone(), (*print, path));
         }
-        let mut live: HashSet<String> = new_jobs.values().map(|(_, p)| p.clone()).collect();
+        let mut live: HashSet<String> = new_jobs.values().flat_map(|(_, p)| p.clone()).collect();
         let mut changed = Vec::new();
         for w in written {
-            if self
-                .outputs
-                .get(&w.path)
-                .is_none_or(|b| b[..] != w.bytes[..])
-            {
-                changed.push(w.path.clone());
-                self.outputs.insert(w.path, Bytes::from(w.bytes));
+            for (path, bytes) in std::iter::once((w.path, w.bytes)).chain(w.more) {
+                if self.outputs.get(&path).is_none_or(|b| b[..] != bytes[..]) {
+                    changed.push(path.clone());
+                    self.outputs.insert(path, Bytes::from(bytes));
+                }
             }
         }
         // Static files are written after the pages, so a static file wins over a generated
@@ -195,8 +197,8 @@ impl Incremental {
                     self.outputs.insert(rel.clone(), b);
                 }
             }
-            for (_, (print, path)) in new_jobs.iter_mut() {
-                if *path == rel {
+            for (_, (print, paths)) in new_jobs.iter_mut() {
+                if paths.contains(&rel) {
                     *print = 0;
                 }
             }
