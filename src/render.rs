@@ -507,7 +507,9 @@ pub fn render_site(
     let jobs = jobs(site);
     let one = |job: &Job| -> Result<Option<String>, Vec<Diagnostic>> {
         let w = r.render(job)?;
-        for (path, bytes) in std::iter::once((&w.path, &w.bytes)).chain(w.more.iter().map(|(p, b)| (p, b))) {
+        for (path, bytes) in
+            std::iter::once((&w.path, &w.bytes)).chain(w.more.iter().map(|(p, b)| (p, b)))
+        {
             out.write(path, bytes)
                 .map_err(|e| vec![write_error(path, e)])?;
         }

@@ -616,10 +616,8 @@ where
     drop(stems);
 
     // Terms, sorted, with the size of their entries in a shard.
-    let mut word_list: Vec<(&str, &[u8])> = words
-        .iter()
-        .map(|(t, l)| (&**t, l.as_slice()))
-        .collect();
+    let mut word_list: Vec<(&str, &[u8])> =
+        words.iter().map(|(t, l)| (&**t, l.as_slice())).collect();
     word_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let gram_keys: Vec<String> = grams.keys().map(|g| g.iter().collect()).collect();
     let mut gram_list: Vec<(&str, &[u8])> = gram_keys
@@ -628,9 +626,8 @@ where
         .map(|(g, l)| (g.as_str(), l.as_slice()))
         .collect();
     gram_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let entry_bytes = |list: &[(&str, &[u8])]| -> usize {
-        list.iter().map(|(t, l)| t.len() + l.len() + 6).sum()
-    };
+    let entry_bytes =
+        |list: &[(&str, &[u8])]| -> usize { list.iter().map(|(t, l)| t.len() + l.len() + 6).sum() };
     let term_bytes = entry_bytes(&word_list) + entry_bytes(&gram_list);
     let max_word = word_list
         .iter()
@@ -802,7 +799,11 @@ impl Index {
             .collect::<Result<_, _>>()?;
         let strs = |v: &serde_json::Value| -> Vec<String> {
             v.as_array()
-                .map(|a| a.iter().map(|s| s.as_str().unwrap_or("").to_string()).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|s| s.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let sections = strs(&m["sections"]);
@@ -1139,7 +1140,12 @@ mod tests {
             chunk_bytes: 5_000,
         };
         let split = Index::with_limits("en", vec!["s".into()], docs, limits);
-        assert!(split.shards > 3 && split.chunks > 3, "{} {}", split.shards, split.chunks);
+        assert!(
+            split.shards > 3 && split.chunks > 3,
+            "{} {}",
+            split.shards,
+            split.chunks
+        );
         assert_eq!(one.words, split.words);
         assert_eq!(one.grams, split.grams);
         assert_eq!(one.docs, split.docs);

@@ -159,8 +159,7 @@ impl Incremental {
         drop(renderer);
 
         // Everything rendered: apply. First the set of paths the new site has.
-        let mut new_jobs: HashMap<String, (u64, Vec<String>)> =
-            HashMap::with_capacity(keyed.len());
+        let mut new_jobs: HashMap<String, (u64, Vec<String>)> = HashMap::with_capacity(keyed.len());
         let rendered_paths: HashMap<&str, &render::Written> = todo
             .iter()
             .zip(&written)
