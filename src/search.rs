@@ -331,18 +331,6 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
     }
 }
 
-/// Number of digits of a document number in the posting lists of an index of `docs`
-/// documents.
-pub fn id_width(docs: usize) -> usize {
-    let mut width = 1;
-    let mut cap = 64usize;
-    while docs > cap {
-        width += 1;
-        cap = cap.saturating_mul(64);
-    }
-    width
-}
-
 /// The files of the index of one language, as written to the output (paths relative to the
 /// output folder), and what they hold.
 #[derive(Debug, Clone, Default)]
@@ -527,10 +515,41 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn push_id(out: &mut Vec<u8>, d: usize, idw: usize) {
-    for k in (0..idw).rev() {
-        out.push(ALPHABET[(d >> (6 * k)) & 63]);
+/// A posting list being built: the next document number it can hold, and its digits.
+#[derive(Debug, Default)]
+struct List {
+    next: usize,
+    digits: Vec<u8>,
+}
+
+impl List {
+    /// Appends document `d` (not before `self.next`) with its weight: the gap from the
+    /// previous document as a number in base 32, most significant digit first, every digit
+    /// but the last one plus 32; then the weight as one digit.
+    fn push(&mut self, d: usize, weight: u8) {
+        let mut gap = d.saturating_sub(self.next);
+        let mut tmp = [0u8; 14];
+        let mut n = 0;
+        loop {
+            tmp[n] = (gap & 31) as u8;
+            n += 1;
+            gap >>= 5;
+            if gap == 0 {
+                break;
+            }
+        }
+        for i in (0..n).rev() {
+            let v = tmp[i] | if i > 0 { 32 } else { 0 };
+            self.digits.push(ALPHABET[v as usize]);
+        }
+        self.digits.push(ALPHABET[(weight & 63) as usize]);
+        self.next = d + 1;
     }
+}
+
+/// The start of the text chunk whose first document is `first`.
+fn chunk_header(first: usize) -> String {
+    format!("{{\"version\":{FORMAT_VERSION},\"first\":{first},\"docs\":[")
 }
 
 /// Documents are analysed this many at a time (in parallel), then merged in order: the
@@ -544,10 +563,9 @@ where
     F: Fn(usize) -> Doc + Sync,
 {
     use rayon::prelude::*;
-    let idw = id_width(n);
     let mut stems = StemCache::default();
-    let mut words: FxMap<Box<str>, Vec<u8>> = FxMap::default();
-    let mut grams: FxMap<[char; 2], Vec<u8>> = FxMap::default();
+    let mut words: FxMap<Box<str>, List> = FxMap::default();
+    let mut grams: FxMap<[char; 2], List> = FxMap::default();
     // The manifest's documents, and the text chunks: (first document, items).
     let mut docs_json: Vec<u8> = Vec::with_capacity(n * 48);
     let mut chunks: Vec<(usize, Vec<u8>)> = Vec::new();
@@ -572,13 +590,10 @@ where
                     Some(l) => l,
                     None => words.entry(term.into()).or_default(),
                 };
-                push_id(list, k, idw);
-                list.push(ALPHABET[w as usize & 63]);
+                list.push(k, w);
             }
             for &(g, w) in &a.grams {
-                let list = grams.entry(g).or_default();
-                push_id(list, k, idw);
-                list.push(ALPHABET[w as usize & 63]);
+                grams.entry(g).or_default().push(k, w);
             }
             for (word, s) in a.new_stems {
                 stems.entry(word).or_insert(s);
@@ -591,15 +606,21 @@ where
             docs_json.push(b',');
             json_str(&mut docs_json, &d.title);
             docs_json.extend_from_slice(format!(",{}]", d.section).as_bytes());
-            let chunk = match chunks.last_mut() {
-                Some((_, c)) if c.len() < limits.chunk_bytes => c,
-                _ => {
-                    chunks.push((k, Vec::new()));
-                    &mut chunks.last_mut().expect("just pushed").1
+            // Chunks are written in their final form as they fill: no copy at the end.
+            let open = matches!(chunks.last(), Some((f, c)) if c.len() - chunk_header(*f).len() < limits.chunk_bytes);
+            if !open {
+                if let Some((_, c)) = chunks.last_mut() {
+                    c.shrink_to_fit();
                 }
+                let mut c = Vec::with_capacity(limits.chunk_bytes.saturating_add(16 * 1024));
+                c.extend_from_slice(chunk_header(k).as_bytes());
+                chunks.push((k, c));
+            }
+            let Some((first, chunk)) = chunks.last_mut() else {
+                continue;
             };
             let before = chunk.len();
-            if !chunk.is_empty() {
+            if k > *first {
                 chunk.push(b',');
             }
             chunk.push(b'[');
@@ -615,19 +636,16 @@ where
     }
     drop(stems);
 
-    // Terms, sorted, with the size of their entries in a shard.
-    let mut word_list: Vec<(&str, &[u8])> =
-        words.iter().map(|(t, l)| (&**t, l.as_slice())).collect();
-    word_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let gram_keys: Vec<String> = grams.keys().map(|g| g.iter().collect()).collect();
-    let mut gram_list: Vec<(&str, &[u8])> = gram_keys
-        .iter()
-        .zip(grams.values())
-        .map(|(g, l)| (g.as_str(), l.as_slice()))
+    // Terms with their posting lists, and the size of their entries in a shard.
+    type Terms = Vec<(Box<str>, Vec<u8>)>;
+    let word_list: Terms = words.into_iter().map(|(t, l)| (t, l.digits)).collect();
+    let gram_list: Terms = grams
+        .into_iter()
+        .map(|(g, l)| (g.iter().collect::<String>().into_boxed_str(), l.digits))
         .collect();
-    gram_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let (n_words, n_grams) = (word_list.len(), gram_list.len());
     let entry_bytes =
-        |list: &[(&str, &[u8])]| -> usize { list.iter().map(|(t, l)| t.len() + l.len() + 6).sum() };
+        |list: &Terms| -> usize { list.iter().map(|(t, l)| t.len() + l.len() + 6).sum() };
     let term_bytes = entry_bytes(&word_list) + entry_bytes(&gram_list);
     let max_word = word_list
         .iter()
@@ -641,24 +659,29 @@ where
     } else {
         term_bytes.div_ceil(limits.shard_bytes.max(1)).max(1)
     };
+    // Each shard's words and bigrams; a shard's lists are freed as it is written.
+    let mut buckets: Vec<(Terms, Terms)> = (0..shards).map(|_| Default::default()).collect();
+    for (t, l) in word_list {
+        buckets[shard_of(&t, shards)].0.push((t, l));
+    }
+    for (t, l) in gram_list {
+        buckets[shard_of(&t, shards)].1.push((t, l));
+    }
 
-    // One shard's terms: {"w":{...},"g":{...}}.
-    let terms_json = |out: &mut Vec<u8>, shard: Option<usize>| {
-        for (key, list) in [("w", &word_list), ("g", &gram_list)] {
+    // One shard's terms: "w":{...},"g":{...}.
+    let terms_json = |out: &mut Vec<u8>, (mut w, mut g): (Terms, Terms)| {
+        w.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        g.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, list) in [("w", w), ("g", g)] {
             out.extend_from_slice(format!("\"{key}\":{{").as_bytes());
-            let mut first = true;
-            for (t, l) in list.iter() {
-                if shard.is_some_and(|s| shard_of(t, shards) != s) {
-                    continue;
-                }
-                if !first {
+            for (i, (t, l)) in list.into_iter().enumerate() {
+                if i > 0 {
                     out.push(b',');
                 }
-                first = false;
-                json_str(out, t);
+                json_str(out, &t);
                 out.push(b':');
                 out.push(b'"');
-                out.extend_from_slice(l);
+                out.extend_from_slice(&l);
                 out.push(b'"');
             }
             out.push(b'}');
@@ -672,7 +695,7 @@ where
     let mut m: Vec<u8> = Vec::with_capacity(docs_json.len() + 256);
     m.extend_from_slice(
         format!(
-            "{{\"version\":{FORMAT_VERSION},\"lang\":{},\"idw\":{idw},\"maxw\":{max_word},\"shards\":{shards},\"chunks\":[",
+            "{{\"version\":{FORMAT_VERSION},\"lang\":{},\"maxw\":{max_word},\"shards\":{shards},\"chunks\":[",
             serde_json::Value::from(lang)
         )
         .as_bytes(),
@@ -698,29 +721,31 @@ where
     let mut files = Vec::new();
     if inline {
         m.extend_from_slice(b",\"terms\":{");
-        terms_json(&mut m, None);
+        for b in buckets {
+            terms_json(&mut m, b);
+        }
         m.extend_from_slice(b"},\"text\":[");
-        for (i, (_, c)) in chunks.iter().enumerate() {
+        for (i, (first, c)) in chunks.iter().enumerate() {
             if i > 0 {
                 m.push(b',');
             }
-            m.extend_from_slice(c);
+            m.extend_from_slice(&c[chunk_header(*first).len()..]);
         }
         m.push(b']');
     } else {
-        for s in 0..shards {
-            let mut f = Vec::with_capacity(limits.shard_bytes + limits.shard_bytes / 4);
+        for (s, b) in buckets.into_iter().enumerate() {
+            let size: usize =
+                b.0.iter()
+                    .chain(&b.1)
+                    .map(|(t, l)| t.len() + l.len() + 6)
+                    .sum();
+            let mut f = Vec::with_capacity(size + 32);
             f.extend_from_slice(format!("{{\"version\":{FORMAT_VERSION},").as_bytes());
-            terms_json(&mut f, Some(s));
+            terms_json(&mut f, b);
             f.extend_from_slice(b"}\n");
             files.push((format!("{dir}/terms-{s}.json"), f));
         }
-        for (i, (first, c)) in chunks.iter().enumerate() {
-            let mut f = Vec::with_capacity(c.len() + 48);
-            f.extend_from_slice(
-                format!("{{\"version\":{FORMAT_VERSION},\"first\":{first},\"docs\":[").as_bytes(),
-            );
-            f.extend_from_slice(c);
+        for (i, (_, mut f)) in chunks.into_iter().enumerate() {
             f.extend_from_slice(b"]}\n");
             files.push((format!("{dir}/text-{i}.json"), f));
         }
@@ -730,8 +755,8 @@ where
         manifest: (format!("{dir}/index.json"), m),
         files,
         docs: n,
-        words: word_list.len(),
-        grams: gram_list.len(),
+        words: n_words,
+        grams: n_grams,
         shards,
         chunks: chunk_count,
     }
@@ -789,7 +814,6 @@ impl Index {
         }
         let lang = m["lang"].as_str().ok_or("no lang")?.to_string();
         let dir = format!("{lang}/search");
-        let idw = m["idw"].as_u64().ok_or("no idw")? as usize;
         let shards = m["shards"].as_u64().ok_or("no shards")? as usize;
         let firsts: Vec<usize> = m["chunks"]
             .as_array()
@@ -869,7 +893,7 @@ impl Index {
                     if shard_values.len() > 1 && shard_of(term, shards) != s {
                         return Err(format!("{term} in shard {s}"));
                     }
-                    let p = decode_postings(list.as_str().unwrap_or("?"), idw)
+                    let p = decode_postings(list.as_str().unwrap_or("?"))
                         .ok_or_else(|| format!("postings of {term}"))?;
                     if p.windows(2).any(|w| w[0].0 >= w[1].0)
                         || p.iter().any(|&(d, w)| d >= docs.len() || w == 0)
@@ -906,22 +930,24 @@ impl Index {
 }
 
 /// Reads a posting list back: (document, weight) pairs.
-pub fn decode_postings(s: &str, idw: usize) -> Option<Vec<(usize, u32)>> {
+pub fn decode_postings(s: &str) -> Option<Vec<(usize, u32)>> {
     let digit = |b: u8| ALPHABET.iter().position(|&a| a == b);
-    let bytes = s.as_bytes();
-    if bytes.len() % (idw + 1) != 0 {
-        return None;
+    let mut out = Vec::new();
+    let mut bytes = s.bytes();
+    let mut next = 0usize;
+    while let Some(first) = bytes.next() {
+        let mut v = digit(first)?;
+        let mut gap = 0usize;
+        while v >= 32 {
+            gap = gap.checked_mul(32)?.checked_add(v - 32)?;
+            v = digit(bytes.next()?)?;
+        }
+        gap = gap.checked_mul(32)?.checked_add(v)?;
+        let d = next.checked_add(gap)?;
+        out.push((d, digit(bytes.next()?)? as u32));
+        next = d + 1;
     }
-    bytes
-        .chunks(idw + 1)
-        .map(|c| {
-            let mut d = 0usize;
-            for &b in &c[..idw] {
-                d = d * 64 + digit(b)?;
-            }
-            Some((d, digit(c[idw])? as u32))
-        })
-        .collect()
+    Some(out)
 }
 
 /// The index files of one language of the site: every page of that language (home, section
@@ -1118,7 +1144,6 @@ mod tests {
     #[test]
     fn postings_round_trip() {
         let idx = Index::new("zh", vec!["s".into()], numbered(70));
-        assert_eq!(id_width(70), 2);
         assert_eq!((idx.shards, idx.chunks), (1, 1));
         let p = idx.postings("干细胞");
         assert_eq!(p.len(), 70);
@@ -1149,6 +1174,27 @@ mod tests {
         assert_eq!(one.words, split.words);
         assert_eq!(one.grams, split.grams);
         assert_eq!(one.docs, split.docs);
+    }
+
+    #[test]
+    fn postings_are_gaps_in_base_32() {
+        let mut l = List::default();
+        for (d, w) in [(0, 1), (1, 63), (33, 2), (33 + 1 + 1024, 5), (5000, 9)] {
+            l.push(d, w);
+        }
+        let s = String::from_utf8(l.digits).unwrap();
+        // 0: gap 0; 1: gap 0; 33: gap 31; 1058: gap 1024 = 1·32² → 33, 32, 0 = "XW0".
+        assert!(
+            s.starts_with("01 0_ V2 XW05".replace(' ', "").as_str()),
+            "{s}"
+        );
+        assert_eq!(
+            decode_postings(&s).unwrap(),
+            [(0, 1), (1, 63), (33, 2), (1058, 5), (5000, 9)]
+        );
+        assert_eq!(decode_postings("W"), None);
+        assert_eq!(decode_postings("0"), None);
+        assert_eq!(decode_postings("__________________0"), None);
     }
 
     #[test]

@@ -229,11 +229,8 @@
     return shards ? h % shards : 0;
   }
 
-  function decodeId(s, at, width) {
-    var d = 0;
-    for (var i = 0; i < width; i++) d = d * 64 + ALPHABET.indexOf(s[at + i]);
-    return d;
-  }
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
 
   function getJSON(url) {
     return fetch(url).then(function (r) {
@@ -256,7 +253,6 @@
   function Index(data, base) {
     checkVersion(data, 'manifest');
     this.lang = data.lang;
-    this.idw = data.idw;
     this.maxWord = data.maxw || 1;
     this.nShards = data.shards || 1;
     this.firsts = data.chunks || [];
@@ -341,13 +337,19 @@
     return sh && Object.prototype.hasOwnProperty.call(sh[kind], term) ? sh[kind][term] : undefined;
   };
 
-  /* Document → weight. */
+  /* A posting list: document → weight. Each entry is the gap from the previous document
+   * (base 32, most significant digit first, every digit but the last one plus 32), then the
+   * weight (one digit). */
   Index.prototype.decode = function (s) {
     var out = new Map();
     if (!s) return out;
-    var step = this.idw + 1;
-    for (var i = 0; i + step <= s.length; i += step) {
-      out.set(decodeId(s, i, this.idw), ALPHABET.indexOf(s[i + this.idw]));
+    var d = 0, i = 0, n = s.length;
+    while (i < n) {
+      var v, gap = 0;
+      do { v = DIGIT[s.charCodeAt(i++) & 127]; gap = gap * 32 + (v & 31); } while (v >= 32 && i < n);
+      d += gap;
+      out.set(d, DIGIT[s.charCodeAt(i++) & 127]);
+      d++;
     }
     return out;
   };
