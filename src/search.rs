@@ -61,15 +61,31 @@ pub fn is_ideograph(c: char) -> bool {
 /// Lower-cases and folds full-width ASCII (`Ｒｙｏｎｃｉｌ` → `ryoncil`) and the ideographic
 /// space. `search.js` normalises queries the same way.
 pub fn normalize(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        })
-        .collect();
-    folded.to_lowercase()
+    // `str::to_lowercase` treats a final sigma specially (as `toLowerCase` in search.js
+    // does): text with a capital sigma takes that path.
+    if s.contains('Σ') {
+        let folded: String = s.chars().map(fold_width).collect();
+        return folded.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c as u32 {
+            0..=0x7F => out.push(c.to_ascii_lowercase()),
+            // CJK punctuation, kana and ideographs have no case.
+            0x3001..=0x9FFF => out.push(c),
+            _ => out.extend(fold_width(c).to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Full-width ASCII to ASCII, the ideographic space to a space.
+fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
 }
 
 /// A run of normalised text of one kind.
@@ -1073,7 +1089,7 @@ fn names(site: &Site, page: usize) -> String {
 /// comparison notes.
 fn body(site: &Site, page: usize) -> String {
     let f = site.file(page);
-    let mut parts = vec![plain_text(&f.body)];
+    let mut parts = vec![];
     if let Some(r) = &f.front.region {
         parts.extend(r.regulators.iter().cloned());
         parts.extend(r.events.iter().map(|e| e.title.clone()));
@@ -1089,8 +1105,18 @@ fn body(site: &Site, page: usize) -> String {
         parts.extend(d.indications.iter().cloned());
         parts.extend(d.events.iter().map(|e| e.title.clone()));
     }
-    parts.retain(|p| !p.trim().is_empty());
-    collapse_spaces(&parts.join(" "))
+    // The text is collapsed already: only the facts are.
+    let mut out = plain_text(&f.body);
+    for p in parts {
+        let p = collapse_spaces(&p);
+        if !p.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1116,6 +1142,18 @@ mod tests {
     #[test]
     fn normalize_folds_full_width() {
         assert_eq!(normalize("Ｒｙｏｎｃｉｌ　ＦＤＡ"), "ryoncil fda");
+        // The same as folding, then `to_lowercase`.
+        for s in [
+            "ÀÉÎ İstanbul ΣΊΣΥΦΟΣ Σ ß ẞ Ǆ ǅ 深圳ＡＢ　、。「」ﾃｽﾄ Ⓐ 𐐀",
+            "ÀÉÎ İstanbul Ǆ 深圳ＡＢ　、。 Ⓐ 𐐀 ＳＨＥＮＺＨＥＮ",
+        ] {
+            let slow: String = s.chars().map(fold_width).collect::<String>().to_lowercase();
+            assert_eq!(normalize(s), slow);
+        }
+        // The range copied as it is has no case.
+        for c in (0x3001..=0x9FFF).filter_map(char::from_u32) {
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
     }
 
     #[test]
