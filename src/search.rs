@@ -107,7 +107,13 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
         Other,
     }
     let kind = |c: char| {
-        if is_ideograph(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                K::Word
+            } else {
+                K::Other
+            }
+        } else if is_ideograph(c) {
             K::Ideo
         } else if c.is_alphanumeric() {
             K::Word
@@ -241,11 +247,11 @@ pub fn plain_text(markdown: &str) -> String {
             let next = t.chars().next();
             let join = matches!((prev, next), (Some(a), Some(b)) if crate::markdown::is_cjk(a) && crate::markdown::is_cjk(b));
             if !join {
-                out.push(' ');
+                push_collapsed(out, " ");
             }
             *soft_break = false;
         }
-        out.push_str(t);
+        push_collapsed(out, t);
     };
     for event in parser {
         match event {
@@ -269,12 +275,28 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::FootnoteDefinition,
             ) => {
                 soft_break = false;
-                out.push(' ');
+                push_collapsed(&mut out, " ");
             }
             _ => {}
         }
     }
-    collapse_spaces(&out)
+    out.truncate(out.trim_end_matches(' ').len());
+    out
+}
+
+/// Appends text with every run of white space as one space, and none at the start (what
+/// [`collapse_spaces`] makes of the whole, but as the text comes).
+fn push_collapsed(out: &mut String, t: &str) {
+    let mut rest = t;
+    while let Some(i) = rest.find(|c: char| c.is_whitespace()) {
+        out.push_str(&rest[..i]);
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        let ws = rest[i..].chars().next().map_or(1, char::len_utf8);
+        rest = &rest[i + ws..];
+    }
+    out.push_str(rest);
 }
 
 fn collapse_spaces(s: &str) -> String {
@@ -440,9 +462,12 @@ fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
         normalize(&doc.description),
         normalize(&doc.body),
     ];
-    let mut latin: FxMap<&str, Acc> = FxMap::default();
-    let mut ideo: FxMap<&str, Acc> = FxMap::default();
-    let mut grams: FxMap<[char; 2], Acc> = FxMap::default();
+    // Sized for the text, so that the maps rarely grow.
+    let len = norms.iter().map(String::len).sum::<usize>();
+    let mut latin: FxMap<&str, Acc> = FxMap::with_capacity_and_hasher(len / 24, Default::default());
+    let mut ideo: FxMap<&str, Acc> = FxMap::with_capacity_and_hasher(len / 24, Default::default());
+    let mut grams: FxMap<[char; 2], Acc> =
+        FxMap::with_capacity_and_hasher(len / 12, Default::default());
     for (field, norm) in norms.iter().enumerate() {
         for run in runs(norm) {
             match run {
@@ -504,6 +529,11 @@ fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
 /// Appends a JSON string (quoted, escaped) to `out`.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: Option<&[u8]> = match b {
@@ -1165,6 +1195,19 @@ mod tests {
         );
         // A line break between two Chinese characters is no space.
         assert_eq!(plain_text("干细胞\n疗法"), "干细胞疗法");
+        // White space is one space, as collapse_spaces makes it.
+        for md in [
+            "a\u{3000}\n\n  b\t c  ",
+            "  `x   y`  \n\n```\n p \n\n q\n```\n",
+            "甲\u{3000}\n乙 [@a]。",
+            "",
+        ] {
+            let mut raw = String::new();
+            push_collapsed(&mut raw, md);
+            assert!(!raw.contains("  "), "{raw:?}");
+            assert_eq!(collapse_spaces(&raw), collapse_spaces(md));
+            assert_eq!(plain_text(md), collapse_spaces(&plain_text(md)));
+        }
     }
 
     fn numbered(n: usize) -> Vec<Doc> {

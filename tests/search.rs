@@ -493,6 +493,16 @@ fn index_at_scale() {
     let (site, _theme) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
     // jieba's dictionary is loaded once per process, not per index.
     let _ = search::segment("干细胞");
+    // ATLAS_SEARCH_REPEAT=n builds every index n more times first (for a profiler).
+    let repeat: usize = std::env::var("ATLAS_SEARCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for _ in 0..repeat {
+        for lang in site.config.language_codes() {
+            drop(search::index_files(&site, lang));
+        }
+    }
     let mut cpu_total = 0.0;
     for lang in site.config.language_codes() {
         let before = LIVE.load(Relaxed);
