@@ -12,6 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use atlas::search::{self, Doc, Index, Limits, Output, W_DESCRIPTION, W_NAMES, W_TITLE};
 
+#[allow(dead_code)]
+#[path = "../examples/gen-site.rs"]
+mod gen_site;
+
 /// The repository's own site (content/), loaded once.
 fn real_site() -> &'static atlas::site::Site {
     static SITE: OnceLock<atlas::site::Site> = OnceLock::new();
@@ -422,6 +426,63 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
         );
     }
     assert!(s.path("public/search.js").is_file());
+}
+
+#[test]
+fn serve_keeps_a_split_index_in_step() {
+    // `atlas serve` keeps the output in memory: every file of a split index, and none left
+    // over when the index has fewer files after an edit.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    gen_site::generate(60, &root, &gen_site::Options::default()).unwrap();
+    let args = atlas::build::BuildArgs {
+        root: root.clone(),
+        ..Default::default()
+    };
+    let mut inc = atlas::serve::incremental::Incremental::new(args.clone());
+    let index_outputs = |inc: &atlas::serve::incremental::Incremental| {
+        let mut v: Vec<(String, Vec<u8>)> = inc
+            .outputs()
+            .iter()
+            .filter(|(p, _)| p.starts_with("zh/search/") && p.ends_with(".json"))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect();
+        v.sort();
+        v
+    };
+    let expected = || {
+        let (site, _) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
+        let out = search::index_files(&site, "zh");
+        let mut v: Vec<(String, Vec<u8>)> = out.all().cloned().collect();
+        v.sort();
+        v
+    };
+    inc.rebuild(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let first = index_outputs(&inc);
+    assert!(first.len() > 3, "{} index files", first.len());
+    assert_eq!(first, expected());
+    // Most of the Chinese text goes: fewer text chunks.
+    for e in std::fs::read_dir(root.join("content/regions")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".zh.md") && name.starts_with('r') {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The front matter and the headings (other pages link to them) stay.
+            let end = text[3..].find("+++").unwrap() + 6;
+            let headings: Vec<&str> = text[end..].lines().filter(|l| l.starts_with('#')).collect();
+            let body = format!("{}\n\n{}\n\n短。\n", &text[..end], headings.join("\n\n"));
+            std::fs::write(&path, body).unwrap();
+        }
+    }
+    inc.rebuild(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let second = index_outputs(&inc);
+    assert!(
+        second.len() < first.len(),
+        "{} then {}",
+        first.len(),
+        second.len()
+    );
+    assert_eq!(second, expected());
 }
 
 /// Counts the live heap and its peak, for `index_at_scale`.

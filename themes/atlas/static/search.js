@@ -851,8 +851,8 @@
       show(true);
       if (failed) { status.textContent = d.error; return; }
       if (!index) { status.textContent = d.loading; return; }
+      var my = ++seq; /* a search still under way for another query is not shown */
       if (q === rendered) return; /* already on screen (the panel reopened) */
-      var my = ++seq;
       index.search(q).then(function (res) { return index.take(res, DROPDOWN_LIMIT); }).then(function (res) {
         if (my !== seq) return;
         rendered = q;
