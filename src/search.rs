@@ -792,6 +792,8 @@ where
             files.push((format!("{dir}/terms-{s}.json"), f));
         }
         for (i, (_, mut f)) in chunks.into_iter().enumerate() {
+            // Exactly: a full vector would double its capacity for three bytes.
+            f.reserve_exact(3);
             f.extend_from_slice(b"]}\n");
             files.push((format!("{dir}/text-{i}.json"), f));
         }

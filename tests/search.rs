@@ -540,7 +540,8 @@ fn cpu_seconds() -> f64 {
 /// --test search -- --ignored --nocapture index_at_scale` (a site written by
 /// `cargo run --release --example gen-site -- 10000 /tmp/gs10k`). Prints, per language, the
 /// wall and CPU time of `index_files`, the heap it needed above what was live before (its
-/// output included), the files and bytes written, and what a first query downloads.
+/// output included), and the files and bytes written. ATLAS_SEARCH_PROBE=1 also prints the
+/// English index's heap peak while documents are analysed and what stays live at the end.
 #[test]
 #[ignore = "needs a generated site: ATLAS_SEARCH_SITE"]
 fn index_at_scale() {
@@ -601,4 +602,27 @@ fn index_at_scale() {
         );
     }
     println!("both languages: {cpu_total:.2} s CPU");
+    if std::env::var("ATLAS_SEARCH_PROBE").is_ok() {
+        let idx = search::build_index(&site, "en");
+        let before = LIVE.load(Relaxed);
+        PEAK.store(before, Relaxed);
+        let max_in_batches = AtomicUsize::new(0);
+        let out = search::build_files(
+            "en",
+            &idx.sections,
+            idx.docs.len(),
+            |k| {
+                max_in_batches.fetch_max(PEAK.load(Relaxed) - before, Relaxed);
+                idx.docs[k].clone()
+            },
+            Limits::default(),
+        );
+        println!(
+            "probe: peak during batches {:.1} MiB, overall {:.1} MiB, output {:.1} MiB, live after {:.1} MiB",
+            max_in_batches.load(Relaxed) as f64 / 1048576.0,
+            (PEAK.load(Relaxed) - before) as f64 / 1048576.0,
+            out.total_bytes() as f64 / 1048576.0,
+            (LIVE.load(Relaxed) - before) as f64 / 1048576.0,
+        );
+    }
 }
