@@ -284,11 +284,32 @@ pub fn plain_text(markdown: &str) -> String {
     out
 }
 
+/// The byte offset of the first white space character (`char::is_whitespace`) in `s`. Looks
+/// at bytes: only the lead bytes of the non-ASCII white space characters (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000) are decoded.
+fn find_whitespace(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return Some(i),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                if s[i..].chars().next().is_some_and(char::is_whitespace) {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Appends text with every run of white space as one space, and none at the start (what
 /// [`collapse_spaces`] makes of the whole, but as the text comes).
 fn push_collapsed(out: &mut String, t: &str) {
     let mut rest = t;
-    while let Some(i) = rest.find(|c: char| c.is_whitespace()) {
+    while let Some(i) = find_whitespace(rest) {
         out.push_str(&rest[..i]);
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
@@ -1198,6 +1219,10 @@ mod tests {
         // A line break between two Chinese characters is no space.
         assert_eq!(plain_text("干细胞\n疗法"), "干细胞疗法");
         // White space is one space, as collapse_spaces makes it.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let t = format!("a{c}b");
+            assert_eq!(find_whitespace(&t), t.find(char::is_whitespace), "{c:?}");
+        }
         for md in [
             "a\u{3000}\n\n  b\t c  ",
             "  `x   y`  \n\n```\n p \n\n q\n```\n",
