@@ -293,10 +293,8 @@ fn find_whitespace(s: &str) -> Option<usize> {
     while i < b.len() {
         match b[i] {
             b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return Some(i),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                if s[i..].chars().next().is_some_and(char::is_whitespace) {
-                    return Some(i);
-                }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 if s[i..].chars().next().is_some_and(char::is_whitespace) => {
+                return Some(i);
             }
             _ => {}
         }
