@@ -87,6 +87,10 @@ pub struct Rendered {
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
+    /// The readable text, for the search index: what the page shows without markup, raw
+    /// HTML or citation markers; blocks separated by one space, no line break between two
+    /// Chinese characters.
+    pub text: String,
     /// Problems found.
     pub errors: Vec<BodyError>,
 }
@@ -132,6 +136,7 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut words = 0usize;
     let mut in_code_block = false;
     let positions = Positions::new(src);
+    let mut text = String::with_capacity(src.len());
     for (event, range) in events {
         let pos = || positions.at(range.start);
         if skip_until_link_end {
@@ -147,6 +152,26 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
                 let (c, w) = count_words(t);
                 cjk += c;
                 words += w;
+            }
+            _ => {}
+        }
+        match &event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            // Soft breaks left are not between two Chinese characters.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => text.push(' '),
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_PREFIX) => {
+                // The marker goes, and so does the space before it (`text [@a]。`).
+                text.truncate(text.trim_end().len());
             }
             _ => {}
         }
@@ -209,6 +234,7 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
             e => final_events.push(e),
         }
     }
+    out.text = collapse_spaces(&text);
     out.word_count = cjk + words;
     // About 400 Chinese characters or 220 English words a minute.
     out.reading_time = ((cjk as f64 / 400.0 + words as f64 / 220.0).ceil() as usize).max(1);
@@ -229,6 +255,18 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
         _ => &[],
     };
     pulldown_cmark::html::push_html(&mut out.summary, summary_events.iter().cloned());
+    out
+}
+
+/// Words separated by single spaces, no space at either end.
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
     out
 }
 
@@ -501,6 +539,18 @@ fn count_words(t: &str) -> (usize, usize) {
     let mut words = 0;
     let mut in_word = false;
     for c in t.chars() {
+        if c.is_ascii() {
+            // The common case, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                }
+                in_word = true;
+            } else if c.is_whitespace() || c.is_ascii_punctuation() {
+                in_word = c == '\'' && in_word;
+            }
+            continue;
+        }
         if is_cjk(c) {
             if !is_cjk_punct(c) {
                 cjk += 1;
@@ -522,7 +572,7 @@ fn count_words(t: &str) -> (usize, usize) {
 /// HTML comment (punctuation to CommonMark, invisible, removed on output) on the other side
 /// of the run. Code spans and fenced code blocks are left alone.
 pub fn fix_cjk_emphasis(src: &str) -> Cow<'_, str> {
-    if !src.contains('*') || !src.chars().any(is_cjk_punct) {
+    if !star_next_to_cjk_punct(src) {
         return Cow::Borrowed(src);
     }
     let mut out = String::with_capacity(src.len() + 64);
@@ -553,6 +603,27 @@ pub fn fix_cjk_emphasis(src: &str) -> Cow<'_, str> {
         fix_line(line, &mut out);
     }
     Cow::Owned(out)
+}
+
+/// True if a run of `*` has full-width punctuation right before or after it: the only case
+/// [`fix_cjk_emphasis`] changes (a quick test on the `*`s alone, most bodies have none).
+fn star_next_to_cjk_punct(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| c == b'*') {
+        let start = i + k;
+        let end = start + b[start..].iter().take_while(|&&c| c == b'*').count();
+        let before = src[..start].chars().next_back();
+        let after = src[end..].chars().next();
+        if before.is_some_and(is_cjk_punct) || after.is_some_and(is_cjk_punct) {
+            return true;
+        }
+        i = end;
+        if i >= b.len() {
+            break;
+        }
+    }
+    false
 }
 
 fn fix_line(line: &str, out: &mut String) {
@@ -798,6 +869,26 @@ mod tests {
         assert_eq!(render(&zh, &R).word_count, 800);
         let en = "word ".repeat(440);
         assert_eq!(render(&en, &R).reading_time, 2);
+    }
+
+    #[test]
+    fn plain_text_for_search() {
+        let md = "## 审批历程\n\n2024 年 7 月，Mesoblast 向 FDA\n重新提交了上市申请 [@news]。见[美国](@/regions/united-states.md)。\n\n<div>raw</div>\n\n- 一\n- **二**\n";
+        assert_eq!(
+            render(md, &R).text,
+            "审批历程 2024 年 7 月，Mesoblast 向 FDA 重新提交了上市申请。见美国。 一 二"
+        );
+        // A line break between two Chinese characters is no space, also across emphasis.
+        assert_eq!(render("干细胞\n疗法", &R).text, "干细胞疗法");
+        assert_eq!(render("*干细胞*\n疗法", &R).text, "干细胞疗法");
+        assert_eq!(
+            render(
+                "stem\ncells `code`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+                &R
+            )
+            .text,
+            "stem cells code a b 1 2"
+        );
     }
 
     #[test]

@@ -195,12 +195,29 @@ pub fn short_title(site: &Site, page: usize) -> String {
         .unwrap_or_else(|| f.front.title.clone())
 }
 
+/// The most rows the timeline picture draws. A site with more pages with events gets no
+/// picture (a chart of hundreds of rows cannot be read); its timeline page still lists
+/// every event, by year.
+pub const MAX_TIMELINE_ROWS: usize = 150;
+
 /// The timeline of one language: a row for each region page with events, then a row for
 /// each drug page with events, in the order of their section lists. A drug's events stay on
 /// the drug's own row: a drug may be related to several regions, and its events (approval,
-/// prescriptions, trials) belong to the product rather than to one region's policy.
+/// prescriptions, trials) belong to the product rather than to one region's policy. Empty
+/// when more than [`MAX_TIMELINE_ROWS`] pages have events.
 pub fn timeline_from_site(site: &Site, lang: &str, t: Tr) -> Timeline {
     let events = &site.langs[lang].timeline;
+    let mut by_page: std::collections::HashMap<usize, Vec<Mark>> = std::collections::HashMap::new();
+    for e in events {
+        by_page.entry(e.page).or_default().push(Mark {
+            date: e.date,
+            kind: e.kind,
+            text: e.title.clone(),
+        });
+    }
+    if by_page.len() > MAX_TIMELINE_ROWS {
+        return Timeline { groups: Vec::new() };
+    }
     let mut groups = Vec::new();
     for (section, label) in [(REGIONS, "regions"), (DRUGS, "drugs")] {
         let lanes: Vec<Lane> = site
@@ -208,16 +225,8 @@ pub fn timeline_from_site(site: &Site, lang: &str, t: Tr) -> Timeline {
             .iter()
             .copied()
             .filter_map(|p| {
-                let marks: Vec<Mark> = events
-                    .iter()
-                    .filter(|e| e.page == p)
-                    .map(|e| Mark {
-                        date: e.date,
-                        kind: e.kind,
-                        text: e.title.clone(),
-                    })
-                    .collect();
-                (!marks.is_empty()).then(|| Lane {
+                let marks = by_page.remove(&p)?;
+                Some(Lane {
                     label: short_title(site, p),
                     marks,
                 })

@@ -5,12 +5,11 @@
 //! output root). Every page's context is built from values prepared once per language, so
 //! the per-page cost is the page itself (Tera values share their maps by reference count).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use serde_json::{Value as Json, json};
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -19,6 +18,7 @@ use crate::data::DimensionType;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::site::{REGIONS, Site};
+use crate::tvalue::{Tv, obj};
 
 /// Interface strings by language, then key.
 #[derive(Debug, Clone, Default)]
@@ -57,12 +57,24 @@ pub struct Theme {
     tera: Tera,
     i18n: Arc<I18n>,
     dir: PathBuf,
+    /// Whether a template mentions `summary` (other than the HTML element): page references
+    /// carry the summary HTML only then (it is most of a reference's size, and references of
+    /// every page stay in memory for the lists).
+    uses_summary: bool,
 }
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme").field("dir", &self.dir).finish()
     }
+}
+
+/// True if a template's text uses the `summary` value: the word appears other than in the
+/// HTML element `<summary>` / `</summary>`.
+fn mentions_summary(template: &str) -> bool {
+    let all = template.matches("summary").count();
+    let tags = template.matches("<summary").count() + template.matches("</summary").count();
+    all > tags
 }
 
 /// Templates every theme must have.
@@ -126,18 +138,39 @@ impl Theme {
             }
         }
         let i18n = Arc::new(load_i18n(root, &dir.join("i18n"), languages, &mut errs));
-        let strings = i18n.clone();
+        // Each string as a Tera value, made once: `trans()` runs dozens of times per page.
+        let strings: BTreeMap<String, HashMap<String, Value>> = i18n
+            .0
+            .iter()
+            .map(|(lang, m)| {
+                let values = m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect();
+                (lang.clone(), values)
+            })
+            .collect();
         tera.register_function(
             "trans",
-            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-                let key: String = kwargs.must_get("key")?;
-                let lang: String = kwargs
-                    .get::<String>("lang")?
-                    .or(state.get::<String>("lang")?)
-                    .ok_or_else(|| tera::Error::message("trans(): no `lang` in the context"))?;
-                strings.get(&lang, &key).map(str::to_string).ok_or_else(|| {
-                    tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
-                })
+            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+                let key: &str = kwargs.must_get("key")?;
+                let from_state;
+                let lang: &str = match kwargs.get::<&str>("lang")? {
+                    Some(l) => l,
+                    None => {
+                        from_state = state.get::<Value>("lang")?;
+                        from_state.as_ref().and_then(Value::as_str).ok_or_else(|| {
+                            tera::Error::message("trans(): no `lang` in the context")
+                        })?
+                    }
+                };
+                strings
+                    .get(lang)
+                    .and_then(|m| m.get(key))
+                    .cloned()
+                    .ok_or_else(|| {
+                        tera::Error::message(format!("trans(): no key `{key}` in i18n/{lang}.toml"))
+                    })
             },
         );
         // Syntax errors file by file (so all are reported), then the whole set for references.
@@ -169,10 +202,12 @@ impl Theme {
         if !errs.is_empty() {
             return Err(errs);
         }
+        let uses_summary = files.iter().any(|(_, t)| mentions_summary(t));
         Ok(Theme {
             tera,
             i18n,
             dir: dir.to_path_buf(),
+            uses_summary,
         })
     }
 
@@ -366,12 +401,6 @@ pub struct RenderStats {
     pub other_files: usize,
 }
 
-#[derive(Serialize)]
-struct LinkRef {
-    title: String,
-    url: String,
-}
-
 /// One file of the output. [`jobs`] lists them all; [`Renderer::render`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
@@ -556,6 +585,9 @@ fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
         .hint("check free disk space and permissions of the output folder")
 }
 
+/// The most entries an Atom feed lists (the newest events).
+pub const FEED_LIMIT: usize = 100;
+
 fn permalink(site: &Site, path: &str) -> String {
     format!(
         "{}{}{}",
@@ -596,6 +628,9 @@ pub struct Renderer<'a> {
     refs: Vec<std::sync::OnceLock<Value>>,
     /// Per language: the comparison table, made once for the page, the CSV and the JSON.
     tables: BTreeMap<String, std::sync::OnceLock<Json>>,
+    /// Per language and source id: the source's values, by its number `n` on the page
+    /// (0: none), for every number a page uses.
+    sources: BTreeMap<String, HashMap<String, Vec<Value>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -655,12 +690,49 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|l| (l.to_string(), std::sync::OnceLock::new()))
             .collect();
+        // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
+        // (Up to 64: numbers above that are made when needed.)
+        let max_n = site
+            .pages
+            .iter()
+            .map(|p| p.sources.len())
+            .max()
+            .unwrap_or(0)
+            .min(64);
+        let sources = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|lang| {
+                let by_id = site
+                    .data
+                    .sources
+                    .iter()
+                    .map(|s| {
+                        let by_n = (0..=max_n)
+                            .map(|n| {
+                                obj! {
+                                    "n": (n > 0).then_some(n),
+                                    "id": &s.id, "title": &s.title, "lang": &s.lang, "publisher": &s.publisher,
+                                    "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
+                                    "url": &s.url, "doi": &s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": &s.note,
+                                    "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
+                                }
+                            })
+                            .collect();
+                        (s.id.clone(), by_n)
+                    })
+                    .collect();
+                (lang.to_string(), by_id)
+            })
+            .collect();
         Renderer {
             site,
             theme,
             common,
             refs,
             tables,
+            sources,
         }
     }
 
@@ -671,7 +743,7 @@ impl<'a> Renderer<'a> {
     /// The short reference of a page, for lists.
     fn page_ref(&self, i: usize) -> Value {
         self.refs[i]
-            .get_or_init(|| Value::from_serializable(&page_ref(self.site, self.theme, i)))
+            .get_or_init(|| page_ref(self.site, self.theme, i))
             .clone()
     }
 
@@ -911,8 +983,10 @@ impl<'a> Renderer<'a> {
         alt.set_href(permalink(site, &format!("{lang}/timeline/")));
         feed.set_links(vec![self_link, alt]);
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        // The newest events only: readers poll a feed, and ids stay the same as it moves on.
         let entries: Vec<Entry> = events
             .iter()
+            .take(FEED_LIMIT)
             .map(|e| {
                 let page_link = permalink(site, &site.pages[e.page].path);
                 let base_id = format!(
@@ -997,13 +1071,13 @@ impl<'a> Renderer<'a> {
                         .map(|j| json!({"title": site.file(j).front.title, "url": site.url(j), "count": site.section_pages(&p.lang, &site.file(j).section).len(), "description": site.file(j).front.description}))
                         .collect();
                     c.insert("sections", &sections);
-                    let recent: Vec<Json> = site.langs[&p.lang]
+                    let recent: Vec<Value> = site.langs[&p.lang]
                         .timeline
                         .iter()
                         .take(5)
                         .map(|e| self.timeline_event(&p.lang, e))
                         .collect();
-                    c.insert("recent_events", &recent);
+                    c.insert_value("recent_events", Value::from(recent));
                     let m = &site.langs[&p.lang];
                     c.insert(
                         "stats",
@@ -1018,7 +1092,7 @@ impl<'a> Renderer<'a> {
                         }),
                     );
                 }
-                c.insert("page", &self.page_value(*i));
+                c.insert_value("page", self.page_value(*i));
                 let html = self.theme.tera.render(&template, &c)?;
                 Ok((format!("{}index.html", p.path), html))
             }
@@ -1054,12 +1128,12 @@ impl<'a> Renderer<'a> {
                     self.generated_translations("timeline/"),
                 );
                 c.insert("title", &self.t(lang, "timeline"));
-                let events: Vec<Json> = site.langs[lang]
+                let events: Vec<Value> = site.langs[lang]
                     .timeline
                     .iter()
                     .map(|e| self.timeline_event(lang, e))
                     .collect();
-                c.insert("events", &events);
+                c.insert_value("events", Value::from(events));
                 let t = |k: &str| self.t(lang, k);
                 let tl = crate::pictures::timeline_from_site(site, lang, &t);
                 c.insert(
@@ -1090,25 +1164,25 @@ impl<'a> Renderer<'a> {
                     self.generated_translations("sources/"),
                 );
                 c.insert("title", &self.t(lang, "sources"));
-                let list: Vec<Json> = site
+                let list: Vec<Value> = site
                     .data
                     .sources
                     .iter()
                     .map(|s| {
-                        let mut v = self.source_value(lang, &s.id, None);
-                        let cited: Vec<LinkRef> = site
+                        let mut v = self
+                            .source_value(lang, &s.id, None)
+                            .into_map()
+                            .unwrap_or_default();
+                        let cited: Vec<Value> = site
                             .citing_pages(lang, &s.id)
                             .into_iter()
-                            .map(|i| LinkRef {
-                                title: site.file(i).front.title.clone(),
-                                url: site.url(i),
-                            })
+                            .map(|i| obj! {"title": &site.file(i).front.title, "url": site.url(i)})
                             .collect();
-                        v["cited_by"] = json!(cited);
-                        v
+                        v.insert(tera::value::Key::Str("cited_by"), cited.tv());
+                        Value::from(v)
                     })
                     .collect();
-                c.insert("sources", &list);
+                c.insert_value("sources", Value::from(list));
                 c.insert(
                     "reviewed",
                     &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
@@ -1216,15 +1290,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Json {
+    fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Value {
         let site = self.site;
         let f = site.file(e.page);
-        json!({
+        obj! {
             "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
             "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
-            "title": e.title, "page_title": f.front.title, "page_url": site.url(e.page),
-            "section": f.section, "source": self.source_value(lang, &e.source, None),
-        })
+            "title": &e.title, "page_title": &f.front.title, "page_url": site.url(e.page),
+            "section": &f.section, "source": self.source_value(lang, &e.source, None),
+        }
     }
 
     /// The oldest and newest review dates (`updated`, else `date`) of the pages a
@@ -1256,16 +1330,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn source_value(&self, lang: &str, id: &str, n: Option<usize>) -> Json {
-        let base = self.site.config.base_path();
-        match self.site.data.source(id) {
-            Some(s) => json!({
-                "n": n, "id": s.id, "title": s.title, "lang": s.lang, "publisher": s.publisher,
-                "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
-                "url": s.url, "doi": s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": s.note,
-                "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
-            }),
-            None => json!({"n": n, "id": id, "title": id}),
+    fn source_value(&self, lang: &str, id: &str, n: Option<usize>) -> Value {
+        let prepared = self.sources.get(lang).and_then(|m| m.get(id));
+        match prepared {
+            Some(by_n) => match by_n.get(n.unwrap_or(0)) {
+                Some(v) => v.clone(),
+                None => {
+                    let mut m = by_n[0].as_map().cloned().unwrap_or_default();
+                    m.insert(tera::value::Key::Str("n"), n.tv());
+                    Value::from(m)
+                }
+            },
+            None => obj! {"n": n, "id": id, "title": id},
         }
     }
 
@@ -1348,7 +1424,7 @@ impl<'a> Renderer<'a> {
         (csv, json)
     }
 
-    fn page_value(&self, i: usize) -> Json {
+    fn page_value(&self, i: usize) -> Value {
         let site = self.site;
         let p = &site.pages[i];
         let f = site.file(i);
@@ -1356,25 +1432,25 @@ impl<'a> Renderer<'a> {
         let lang = &p.lang;
         let content_lang = site.config.language(&f.lang).expect("known language");
         let fm = &f.front;
-        let link = |j: usize| json!({"title": site.file(j).front.title, "url": site.url(j)});
-        let sources: Vec<Json> = p
+        let link = |j: usize| obj! {"title": &site.file(j).front.title, "url": site.url(j)};
+        let sources: Vec<Value> = p
             .sources
             .iter()
             .enumerate()
             .map(|(n, id)| self.source_value(lang, id, Some(n + 1)))
             .collect();
-        let events = |evs: &Vec<crate::schema::Event>| -> Vec<Json> {
+        let events = |evs: &Vec<crate::schema::Event>| -> Vec<Value> {
             let mut v: Vec<&crate::schema::Event> = evs.iter().collect();
             v.sort_by_key(|e| e.date);
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
-                    json!({"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": e.title, "source": self.source_value(lang, &e.source, n)})
+                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": &e.title, "source": self.source_value(lang, &e.source, n)}
                 })
                 .collect()
         };
         let region = fm.region.as_ref().map(|r| {
-            let compare: Vec<Json> = site
+            let compare: Vec<Value> = site
                 .data
                 .dimensions
                 .iter()
@@ -1382,57 +1458,65 @@ impl<'a> Renderer<'a> {
                     let v = r.compare.get(&d.id);
                     let value = v.and_then(|v| crate::site::normalize_cell(d.kind, &v.value).ok());
                     let n = v.and_then(|v| p.sources.iter().position(|s| s == &v.source)).map(|k| k + 1);
-                    json!({
-                        "id": d.id, "label": d.label.get(lang), "known": value.is_some(),
+                    obj! {
+                        "id": &d.id, "label": d.label.get(lang), "known": value.is_some(),
                         "display": value.as_ref().map(|x| self.cell_display(lang, d.kind, x)).unwrap_or_else(|| self.t(lang, "unknown")),
                         "class": match (&value, d.kind) { (None, _) => "unknown".to_string(), (Some(x), DimensionType::YesNoPartial) => x.clone(), _ => "value".into() },
-                        "note": v.and_then(|v| v.note.clone()), "source": v.map(|v| self.source_value(lang, &v.source, n)),
-                    })
+                        "note": v.and_then(|v| v.note.as_ref()), "source": v.map(|v| self.source_value(lang, &v.source, n)),
+                    }
                 })
                 .collect();
             let parent = r.parent.as_ref().and_then(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link);
-            json!({
+            obj! {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
-                "parent": parent, "names": r.names, "regulators": r.regulators,
+                "parent": parent, "names": &r.names, "regulators": &r.regulators,
                 "events": events(&r.events), "compare": compare,
-                "drugs": site.drugs_of_region(i).iter().copied().map(|j| page_ref(site, self.theme, j)).collect::<Vec<_>>(),
+                "drugs": site.drugs_of_region(i).iter().map(|&j| self.page_ref(j)).collect::<Vec<_>>(),
                 "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
-            })
+            }
         });
         let drug = fm.drug.as_ref().map(|d| {
-            let base = site.config.base_path();
-            let term_url = |tax: &str, name: &str| format!("{base}{lang}/{tax}/{}/", crate::markdown::slugify(name));
-            json!({
-                "inn": d.inn, "brand": d.brand, "name_zh": d.name_zh, "aliases": d.aliases,
-                "developer": d.developer, "cell_type": d.cell_type, "tissue_source": d.tissue_source,
+            // None (no link) for a term no page of this language has (an untranslated page's).
+            let term_url = |tax: &str, name: &str| site.term_url(lang, tax, name);
+            obj! {
+                "inn": &d.inn, "brand": &d.brand, "name_zh": &d.name_zh, "aliases": &d.aliases,
+                "developer": &d.developer, "cell_type": &d.cell_type, "tissue_source": &d.tissue_source,
                 "tissue_source_url": d.tissue_source.as_ref().map(|t| term_url("cell-sources", t)),
-                "indications": d.indications.iter().map(|x| json!({"name": x, "url": term_url("indications", x)})).collect::<Vec<_>>(),
+                "indications": d.indications.iter().map(|x| obj! {"name": x, "url": term_url("indications", x)}).collect::<Vec<_>>(),
                 "status": d.status.key(), "status_label": self.t(lang, &format!("status_{}", d.status.key())),
                 "status_url": term_url("status", d.status.key()),
-                "regulator": d.regulator, "price": d.price,
+                "regulator": &d.regulator, "price": &d.price,
                 "regions": d.regions.iter().filter_map(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link).collect::<Vec<_>>(),
                 "events": events(&d.events),
-            })
+            }
         });
         let section_index = if f.section.is_empty() {
             None
         } else {
             site.page(lang, &format!("{}/_index", f.section)).map(link)
         };
-        json!({
-            "key": p.key, "kind": f.kind, "section": f.section, "slug": f.front.slug.as_deref().unwrap_or(&f.stem),
-            "title": fm.title, "description": fm.description,
+        obj! {
+            "key": &p.key, "kind": kind_key(f.kind), "section": &f.section, "slug": f.front.slug.as_deref().unwrap_or(&f.stem),
+            "title": &fm.title, "description": &fm.description,
             "date": fm.date.map(|d| d.to_string()), "date_human": fm.date.map(|d| d.human(lang)),
             "updated": fm.updated.map(|d| d.to_string()), "updated_human": fm.updated.map(|d| d.human(lang)),
-            "weight": fm.weight, "tags": fm.tags, "extra": fm.extra, "draft": fm.draft,
-            "url": site.url(i), "permalink": permalink(site, &p.path), "path": p.path,
-            "lang": lang, "content_lang": content_lang.code, "content_lang_tag": content_lang.tag,
-            "fallback": p.fallback, "content": body.html, "summary": body.summary, "toc": body.toc,
+            "weight": fm.weight, "tags": &fm.tags, "extra": crate::tvalue::ser(&fm.extra), "draft": fm.draft,
+            "url": site.url(i), "permalink": permalink(site, &p.path), "path": &p.path,
+            "lang": lang, "content_lang": &content_lang.code, "content_lang_tag": &content_lang.tag,
+            "fallback": p.fallback, "content": &body.html, "summary": &body.summary, "toc": crate::tvalue::ser(&body.toc),
             "reading_time": body.reading_time, "word_count": body.word_count,
             "backlinks": p.backlinks.iter().map(|&j| link(j)).collect::<Vec<_>>(),
             "sources": sources, "region": region, "drug": drug, "section_index": section_index,
-            "file": f.file.to_string_lossy(),
-        })
+            "file": f.file.to_string_lossy().as_ref(),
+        }
+    }
+}
+
+fn kind_key(k: Kind) -> &'static str {
+    match k {
+        Kind::Home => "home",
+        Kind::Section => "section",
+        Kind::Page => "page",
     }
 }
 
@@ -1458,20 +1542,44 @@ fn singular(section: &str) -> String {
     }
 }
 
-fn page_ref(site: &Site, theme: &Theme, i: usize) -> Json {
+fn page_ref(site: &Site, theme: &Theme, i: usize) -> Value {
     let f = site.file(i);
     let lang = &site.pages[i].lang;
-    let drug = f.front.drug.as_ref().map(|d| json!({
+    let drug = f.front.drug.as_ref().map(|d| obj! {
         "status": d.status.key(), "status_label": theme.i18n.t(lang, &format!("status_{}", d.status.key())),
-        "developer": d.developer, "indications": d.indications, "brand": d.brand, "inn": d.inn,
-    }));
-    let region = f.front.region.as_ref().map(|r| json!({"kind": r.kind.key(), "kind_label": theme.i18n.t(lang, &format!("kind_{}", r.kind.key()))}));
-    json!({
-        "title": f.front.title, "description": f.front.description, "url": site.url(i),
+        "developer": &d.developer, "indications": &d.indications, "brand": &d.brand, "inn": &d.inn,
+    });
+    let region = f.front.region.as_ref().map(|r| obj! {"kind": r.kind.key(), "kind_label": theme.i18n.t(lang, &format!("kind_{}", r.kind.key()))});
+    let url = site.url(i);
+    // In lists, in-page anchors of the summary must point at the page itself.
+    let summary = &site.body(i).summary;
+    let summary = if !theme.uses_summary {
+        Value::none()
+    } else if summary.contains("href=\"#") {
+        summary.replace("href=\"#", &format!("href=\"{url}#")).tv()
+    } else {
+        summary.tv()
+    };
+    obj! {
+        "title": &f.front.title, "description": &f.front.description, "url": url,
         "date": f.front.date.map(|d| d.to_string()), "date_human": f.front.date.map(|d| d.human(lang)),
-        "updated": f.front.updated.map(|d| d.to_string()), // In lists, in-page anchors of the summary must point at the page itself.
-        "summary": site.body(i).summary.replace("href=\"#", &format!("href=\"{}#", site.url(i))),
-        "fallback": site.pages[i].fallback, "section": f.section, "drug": drug, "region": region,
+        "updated": f.front.updated.map(|d| d.to_string()),
+        "summary": summary,
+        "fallback": site.pages[i].fallback, "section": &f.section, "drug": drug, "region": region,
         "reading_time": site.body(i).reading_time,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn summary_is_mentioned_in_expressions_not_as_the_html_element() {
+        assert!(super::mentions_summary("{{ p.summary | safe }}"));
+        assert!(super::mentions_summary(
+            "<summary>x</summary>{% if page.summary %}{% endif %}"
+        ));
+        assert!(!super::mentions_summary(
+            "<details><summary>{{ t }}</summary></details>"
+        ));
+    }
 }

@@ -122,7 +122,7 @@ pub struct Term {
     pub name: String,
     /// URL segment.
     pub slug: String,
-    /// Page indices, sorted.
+    /// Page indices, by title.
     pub pages: Vec<usize>,
 }
 
@@ -131,8 +131,17 @@ pub struct Term {
 pub struct Taxonomy {
     /// URL segment and i18n key: `indications`, `cell-sources`, `status`, `tags`.
     pub id: &'static str,
-    /// Terms sorted by name.
+    /// Terms, most pages first, then by name.
     pub terms: Vec<Term>,
+    /// Term index by slug.
+    by_slug: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The term with this URL segment, if a page of the language has it.
+    pub fn term(&self, slug: &str) -> Option<&Term> {
+        self.by_slug.get(slug).map(|&i| &self.terms[i])
+    }
 }
 
 /// Everything about one language of the site.
@@ -171,7 +180,8 @@ pub struct Site {
     broken_keys: HashSet<String>,
     /// Warnings found while building.
     pub warnings: Vec<Diagnostic>,
-    index: HashMap<(String, String), usize>,
+    /// Page by language, then key.
+    index: HashMap<String, HashMap<String, usize>>,
     lists: Lists,
 }
 
@@ -221,6 +231,10 @@ impl Site {
         site.index_lists();
         site.render_markdown(&mut diags);
         site.check_anchors(&mut diags);
+        // Heading ids were only needed for the anchor checks (the pages have their TOC).
+        for r in &mut site.rendered {
+            r.anchors = HashSet::new();
+        }
         site.check_schemas(&mut diags);
         site.compute_relations();
         site.make_aliases(&mut diags);
@@ -241,9 +255,7 @@ impl Site {
 
     /// The output page for (language, key).
     pub fn page(&self, lang: &str, key: &str) -> Option<usize> {
-        self.index
-            .get(&(lang.to_string(), key.to_string()))
-            .copied()
+        self.index.get(lang)?.get(key).copied()
     }
 
     /// The content file shown by a page.
@@ -259,6 +271,24 @@ impl Site {
     /// URL of a page (base path + path).
     pub fn url(&self, page: usize) -> String {
         format!("{}{}", self.config.base_path(), self.pages[page].path)
+    }
+
+    /// URL of a taxonomy term's page in a language (`/en/indications/knee-osteoarthritis/`),
+    /// or None when no page of that language has the term (an untranslated page shows the
+    /// other language's terms).
+    pub fn term_url(&self, lang: &str, taxonomy: &str, name: &str) -> Option<String> {
+        let slug = slugify(name);
+        let tax = self
+            .langs
+            .get(lang)?
+            .taxonomies
+            .iter()
+            .find(|t| t.id == taxonomy)?;
+        tax.term(&slug)?;
+        Some(format!(
+            "{}{lang}/{taxonomy}/{slug}/",
+            self.config.base_path()
+        ))
     }
 
     /// The same page in every language, in config order.
@@ -485,7 +515,9 @@ impl Site {
                 };
                 let path = self.page_path(lang, file);
                 self.index
-                    .insert((lang.to_string(), key.clone()), self.pages.len());
+                    .entry(lang.to_string())
+                    .or_default()
+                    .insert(key.clone(), self.pages.len());
                 self.pages.push(Page {
                     key: key.clone(),
                     lang: lang.to_string(),
@@ -1055,13 +1087,19 @@ impl Site {
         let mut add = |id: &'static str, terms_of: &dyn Fn(&SourcePage) -> Vec<String>| {
             let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
             for i in 0..self.pages.len() {
-                if self.pages[i].lang != lang || self.file(i).kind != Kind::Page {
+                // An untranslated page shown in this language has the other language's
+                // terms: they are not terms of this language.
+                if self.pages[i].lang != lang
+                    || self.pages[i].fallback
+                    || self.file(i).kind != Kind::Page
+                {
                     continue;
                 }
                 for t in terms_of(self.file(i)) {
                     let slug = slugify(&t);
                     let e = terms.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-                    if !e.1.contains(&i) {
+                    // Pages come in order: a page naming a term twice is the last one.
+                    if e.1.last() != Some(&i) {
                         e.1.push(i);
                     }
                 }
@@ -1077,7 +1115,12 @@ impl Site {
                     })
                     .collect();
                 terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name)));
-                out.push(Taxonomy { id, terms });
+                let by_slug = terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.slug.clone(), i))
+                    .collect();
+                out.push(Taxonomy { id, terms, by_slug });
             }
         };
         add("indications", &|f| {

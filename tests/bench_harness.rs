@@ -137,3 +137,43 @@ fn generator_is_deterministic_and_refuses_bad_input() {
     assert!(gen_site::generate(12, &a, &gen_site::Options::default()).is_err());
     assert!(gen_site::generate(1, &tmp.path().join("d"), &gen_site::Options::default()).is_err());
 }
+
+#[test]
+fn large_site_bounds_the_feed_and_the_timeline_picture() {
+    // 320 logical pages (every 7th untranslated): more events than the feed lists and more
+    // rows than the timeline picture draws.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    generate(320, &root, 7);
+    let out = tmp.path().join("out");
+    let run = common::atlas(
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(run.ok(), "{run:?}");
+    for lang in ["zh", "en"] {
+        let feed = std::fs::read_to_string(out.join(format!("{lang}/atom.xml"))).unwrap();
+        assert_eq!(feed.matches("<entry>").count(), atlas::render::FEED_LIMIT);
+        let timeline =
+            std::fs::read_to_string(out.join(format!("{lang}/timeline/index.html"))).unwrap();
+        let events = timeline.matches("<li class=\"event ").count();
+        assert!(events >= 320, "{lang}: {events} events listed");
+        assert!(!timeline.contains("timeline-picture"), "{lang}: no picture");
+    }
+    // The English taxonomies hold English terms only (untranslated pages show Chinese ones).
+    for tax in ["indications", "tags", "cell-sources"] {
+        for e in std::fs::read_dir(out.join("en").join(tax)).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "en/{tax}/{name} is a Chinese term"
+            );
+        }
+    }
+}

@@ -229,6 +229,53 @@ fn taxonomy_pages_with_counts() {
     );
 }
 
+#[test]
+fn untranslated_page_adds_no_terms_to_the_other_language() {
+    // With no English file, /en/drugs/remestemcel/ shows the Chinese file, whose
+    // indications and tissue source are Chinese: they are not English terms.
+    let s = fixture("basic");
+    s.remove("content/drugs/remestemcel.en.md");
+    // (Beijing's link to the English heading #approval would be broken.)
+    s.edit(
+        "content/regions/beijing.en.md",
+        "remestemcel.md#approval",
+        "remestemcel.md",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    assert!(!s.path("public/en/indications/急性移植物抗宿主病").exists());
+    assert!(!s.path("public/en/cell-sources/骨髓").exists());
+    assert!(
+        s.path("public/zh/indications/急性移植物抗宿主病/index.html")
+            .is_file()
+    );
+    // The fallback page names them without a link to a page that does not exist.
+    let doc = s.html("public/en/drugs/remestemcel/index.html");
+    let facts = select(&doc, ".facts, dl")
+        .iter()
+        .map(text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(facts.contains("急性移植物抗宿主病"), "{facts}");
+    let hrefs = attr(&doc, "a", "href");
+    assert!(
+        !hrefs.iter().any(|h| h.contains("/en/indications/")
+            || h.contains("/en/cell-sources/")
+            || h.contains("/en/status/")),
+        "{hrefs:?}"
+    );
+    // Every English page's links resolve (the status term has no English page left either).
+    for h in hrefs.iter().filter(|h| h.starts_with("/atlas/en/")) {
+        let rel = h.trim_start_matches("/atlas/").split('#').next().unwrap();
+        let file = if rel.ends_with('/') {
+            format!("public/{rel}index.html")
+        } else {
+            format!("public/{rel}")
+        };
+        assert!(s.path(&decode(&file)).exists(), "{h} -> {file}");
+    }
+}
+
 fn fails_with(s: &Site, expect: &[&str]) {
     let r = s.build(&[]);
     assert_eq!(r.code, 1, "{r:?}");

@@ -356,3 +356,23 @@ fn pages_have_navigation_breadcrumbs_review_dates_and_short_titles() {
     assert_eq!(attr(&doc, "script", "src"), vec!["/atlas/compare.js"]);
     assert!(s.path("public/compare.js").is_file());
 }
+
+#[test]
+fn page_references_carry_the_summary_when_a_template_uses_it() {
+    let s = fixture("basic");
+    assert!(s.build(&[]).ok());
+    // The default theme shows no summaries in lists: none in the drug list.
+    let list = s.read("public/en/drugs/index.html");
+    assert!(!list.contains("data-summary"), "{list}");
+    // A theme whose card shows the summary gets it in every list.
+    s.edit(
+        "themes/atlas/templates/partials/card.html",
+        "{% if p.description %}",
+        "<div data-summary>{{ p.summary | safe }}</div>{% if p.description %}",
+    );
+    assert!(s.build(&[]).ok());
+    let doc = s.html("public/en/drugs/index.html");
+    let summaries: Vec<String> = select(&doc, "[data-summary]").iter().map(text).collect();
+    assert_eq!(summaries.len(), 1, "{summaries:?}");
+    assert!(!summaries[0].trim().is_empty(), "{summaries:?}");
+}
