@@ -1156,8 +1156,8 @@ fn body(site: &Site, page: usize) -> String {
         parts.extend(d.indications.iter().cloned());
         parts.extend(d.events.iter().map(|e| e.title.clone()));
     }
-    // The text is collapsed already: only the facts are.
-    let mut out = plain_text(&f.body);
+    // The text the Markdown pass kept (collapsed already): only the facts are collapsed here.
+    let mut out = site.body(page).text.clone();
     for p in parts {
         let p = collapse_spaces(&p);
         if !p.is_empty() {
