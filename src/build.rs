@@ -41,7 +41,13 @@ pub struct BuildReport {
 /// Loads and checks everything up to the site model, without writing anything.
 /// Returns the model and the loaded theme.
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, &mut Timings::default())
+    load_timed(args, false, &mut Timings::default())
+}
+
+/// [`load`] for a caller that only renders the model, as `atlas build` does: each file's
+/// Markdown source is freed once rendered ([`BuildOptions::release_sources`]).
+pub fn load_to_render(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
+    load_timed(args, true, &mut Timings::default())
 }
 
 /// Wall time of each stage of a build, in order.
@@ -56,7 +62,12 @@ impl Timings {
     }
 }
 
-fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), Diagnostics> {
+/// [`load`]; `release_sources`: see [`BuildOptions::release_sources`].
+fn load_timed(
+    args: &BuildArgs,
+    release_sources: bool,
+    timings: &mut Timings,
+) -> Result<(Site, Theme), Diagnostics> {
     let mut t = Instant::now();
     let root = &args.root;
     let mut diags = Diagnostics::default();
@@ -87,6 +98,8 @@ fn load_timed(args: &BuildArgs, timings: &mut Timings) -> Result<(Site, Theme), 
     timings.lap("read config, theme, data and content", &mut t);
     let opts = BuildOptions {
         drafts: args.drafts,
+        release_sources,
+        release_summaries: release_sources && theme.as_ref().is_some_and(|t| !t.uses_summary()),
     };
     let site = Site::build(config, paths, content, data, &opts);
     timings.lap("site model (Markdown, links, relations, tables)", &mut t);
@@ -110,7 +123,8 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     let output = output_dir(args);
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let mut timings = Timings::default();
-    let (site, theme) = load_timed(args, &mut timings)?;
+    // Nothing reads the Markdown sources once rendered: free them for the render.
+    let (site, theme) = load_timed(args, true, &mut timings)?;
     let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![

@@ -627,13 +627,39 @@ pub fn build_files<F>(lang: &str, sections: &[String], n: usize, doc: F, limits:
 where
     F: Fn(usize) -> Doc + Sync,
 {
+    let mut early = Vec::new();
+    let mut out = build_files_to(lang, sections, n, doc, limits, &mut |p, b| {
+        early.push((p, b))
+    });
+    early.append(&mut out.files);
+    out.files = early;
+    out
+}
+
+/// [`build_files`], handing each text chunk to `emit` as soon as it is full and the index is
+/// known to be split (so a large site's text is never all in memory); the chunks handed
+/// over are not in the returned [`Output::files`].
+pub fn build_files_to<F>(
+    lang: &str,
+    sections: &[String],
+    n: usize,
+    doc: F,
+    limits: Limits,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Output
+where
+    F: Fn(usize) -> Doc + Sync,
+{
     use rayon::prelude::*;
     let mut stems = StemCache::default();
     let mut words: FxMap<Box<str>, List> = FxMap::default();
     let mut grams: FxMap<[char; 2], List> = FxMap::default();
     // The manifest's documents, and the text chunks: (first document, items).
     let mut docs_json: Vec<u8> = Vec::with_capacity(n * 48);
+    // (Emptied once handed to `emit`.)
     let mut chunks: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut emitted = 0usize;
+    let dir = format!("{lang}/search");
     let mut text_bytes = 0usize;
     let mut start = 0;
     while start < n {
@@ -677,6 +703,16 @@ where
                 if let Some((_, c)) = chunks.last_mut() {
                     c.shrink_to_fit();
                 }
+                // Past the size of a one-file index, the full chunks can go.
+                if text_bytes + docs_json.len() > limits.inline_bytes {
+                    while emitted < chunks.len() {
+                        let mut f = std::mem::take(&mut chunks[emitted].1);
+                        f.reserve_exact(3);
+                        f.extend_from_slice(b"]}\n");
+                        emit(format!("{dir}/text-{emitted}.json"), f);
+                        emitted += 1;
+                    }
+                }
                 let mut c = Vec::with_capacity(limits.chunk_bytes.saturating_add(16 * 1024));
                 c.extend_from_slice(chunk_header(k).as_bytes());
                 chunks.push((k, c));
@@ -718,7 +754,7 @@ where
         .map(|(t, _)| t.chars().count())
         .max()
         .unwrap_or(1);
-    let inline = term_bytes + text_bytes + docs_json.len() <= limits.inline_bytes;
+    let inline = emitted == 0 && term_bytes + text_bytes + docs_json.len() <= limits.inline_bytes;
     let shards = if inline {
         1
     } else {
@@ -756,7 +792,6 @@ where
         }
     };
 
-    let dir = format!("{lang}/search");
     let mut m: Vec<u8> = Vec::with_capacity(docs_json.len() + 256);
     m.extend_from_slice(
         format!(
@@ -810,7 +845,7 @@ where
             f.extend_from_slice(b"}\n");
             files.push((format!("{dir}/terms-{s}.json"), f));
         }
-        for (i, (_, mut f)) in chunks.into_iter().enumerate() {
+        for (i, (_, mut f)) in chunks.into_iter().enumerate().skip(emitted) {
             // Exactly: a full vector would double its capacity for three bytes.
             f.reserve_exact(3);
             f.extend_from_slice(b"]}\n");
@@ -1025,6 +1060,20 @@ pub fn index_files(site: &Site, lang: &str) -> Output {
 
 /// [`index_files`] with other limits.
 pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
+    let mut early = Vec::new();
+    let mut out = index_files_to(site, lang, limits, &mut |p, b| early.push((p, b)));
+    early.append(&mut out.files);
+    out.files = early;
+    out
+}
+
+/// [`index_files_with`], handing text chunks to `emit` as they fill (see [`build_files_to`]).
+pub fn index_files_to(
+    site: &Site,
+    lang: &str,
+    limits: Limits,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Output {
     let site_title = site
         .config
         .language(lang)
@@ -1060,7 +1109,7 @@ pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
         };
         docs.push((i, s));
     }
-    build_files(
+    build_files_to(
         lang,
         &sections,
         docs.len(),
@@ -1077,6 +1126,7 @@ pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
             }
         },
         limits,
+        emit,
     )
 }
 
@@ -1280,6 +1330,49 @@ mod tests {
         assert_eq!(one.words, split.words);
         assert_eq!(one.grams, split.grams);
         assert_eq!(one.docs, split.docs);
+    }
+
+    #[test]
+    fn text_chunks_are_handed_over_as_they_fill() {
+        let docs = numbered(300);
+        let limits = Limits {
+            inline_bytes: 10_000,
+            shard_bytes: 2_000,
+            chunk_bytes: 5_000,
+        };
+        let whole = build_files("en", &["s".into()], docs.len(), |k| docs[k].clone(), limits);
+        let mut early: Vec<(String, Vec<u8>)> = Vec::new();
+        let rest = build_files_to(
+            "en",
+            &["s".into()],
+            docs.len(),
+            |k| docs[k].clone(),
+            limits,
+            &mut |p, b| {
+                assert!(p.contains("/text-"), "{p}");
+                early.push((p, b))
+            },
+        );
+        // Every chunk but the last went out before the end; together, the same files.
+        assert_eq!(early.len(), whole.chunks - 1);
+        assert_eq!(rest.manifest, whole.manifest);
+        let mut streamed: Vec<_> = early.into_iter().chain(rest.files).collect();
+        let mut all = whole.files.clone();
+        streamed.sort();
+        all.sort();
+        assert_eq!(streamed, all);
+        // A site small enough for one file hands nothing over.
+        let small = numbered(2);
+        let mut n = 0;
+        let one = build_files_to(
+            "en",
+            &["s".into()],
+            2,
+            |k| small[k].clone(),
+            Limits::default(),
+            &mut |_, _| n += 1,
+        );
+        assert_eq!((n, one.files.len(), one.chunks), (0, 0, 1));
     }
 
     #[test]

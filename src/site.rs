@@ -48,6 +48,14 @@ pub const GENERATED_FILES: &[&str] = &[
 pub struct BuildOptions {
     /// Include pages with `draft = true`.
     pub drafts: bool,
+    /// Free each file's Markdown body and front matter text ([`SourcePage::body`],
+    /// [`SourcePage::front_text`]) once the model is built: only the checks read them (the
+    /// search index uses the rendered text). `atlas build` sets it; `atlas check` and `atlas
+    /// serve` do not.
+    pub release_sources: bool,
+    /// Free the summaries ([`Rendered::summary`]) once the model is built: `atlas build`
+    /// sets it when no template of the theme shows a summary.
+    pub release_summaries: bool,
 }
 
 /// One output page: a content file in one output language.
@@ -235,6 +243,16 @@ impl Site {
         for r in &mut site.rendered {
             r.anchors = HashSet::new();
         }
+        if opts.release_sources {
+            for f in &mut site.files {
+                f.body = String::new();
+            }
+        }
+        if opts.release_summaries {
+            for r in &mut site.rendered {
+                r.summary = String::new();
+            }
+        }
         site.check_schemas(&mut diags);
         site.compute_relations();
         site.make_aliases(&mut diags);
@@ -250,6 +268,12 @@ impl Site {
         }
         site.warnings = Diagnostics(std::mem::take(&mut site.warnings)).sorted().0;
         site.warnings.extend(diags.0);
+        if opts.release_sources {
+            // Only needed to point at errors in the front matter, all found by now.
+            for f in &mut site.files {
+                f.front_text = String::new();
+            }
+        }
         Ok(site)
     }
 

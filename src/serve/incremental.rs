@@ -611,15 +611,10 @@ impl<'a> Fingerprints<'a> {
                 }
                 format!("page:{}", p.path)
             }
-            Job::Compare(l) | Job::CompareCsv(l) | Job::CompareJson(l) => {
+            Job::Compare(l) => {
                 self.global(l).hash(&mut h);
                 self.compare.get(l).hash(&mut h);
-                let kind = match job {
-                    Job::Compare(_) => "html",
-                    Job::CompareCsv(_) => "csv",
-                    _ => "json",
-                };
-                format!("compare.{kind}:{l}")
+                format!("compare:{l}")
             }
             Job::Timeline(l) | Job::Feed(l) => {
                 self.global(l).hash(&mut h);
