@@ -1,5 +1,6 @@
 //! Site search without a server: one compact index per language, written at build time to
-//! `/<lang>/search-index.json` and read in the reader's browser by the theme's `search.js`.
+//! `/<lang>/search/index.json` (split into term shards and text chunks beside it when large)
+//! and read in the reader's browser by the theme's `search.js`.
 //!
 //! Text is split by script. Runs of Chinese (and Japanese kana) characters are segmented into
 //! words with jieba, and every pair of neighbouring characters (a bigram) is indexed too, so a
