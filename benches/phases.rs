@@ -174,7 +174,7 @@ fn main() {
         ..Default::default()
     };
     let (site, theme) = stage("build::load (up to the Site)", || {
-        atlas::build::load(&args).expect("the generated site builds")
+        atlas::build::load_to_render(&args).expect("the generated site builds")
     });
     let renderer = stage("Renderer::new", || Renderer::new(&site, &theme));
     let jobs = atlas::render::jobs(&site);
@@ -203,7 +203,7 @@ fn main() {
         let e = by_kind.entry(kind).or_default();
         e.0 += 1;
         e.1 += d;
-        e.2 += w.bytes.len();
+        e.2 += w.bytes.len() + w.more.iter().map(|(_, b)| b.len()).sum::<usize>();
         e.3 = e.3.max(d);
     }
     println!(

@@ -43,7 +43,13 @@ pub struct BuildReport {
 /// Loads and checks everything up to the site model, without writing anything.
 /// Returns the model and the loaded theme.
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, &mut Timings::default(), None)
+    load_timed(args, false, &mut Timings::default(), None)
+}
+
+/// [`load`] for a caller that only renders the model, as `atlas build` does: each file's
+/// Markdown source is freed once rendered ([`BuildOptions::release_sources`]).
+pub fn load_to_render(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
+    load_timed(args, true, &mut Timings::default(), None)
 }
 
 /// [`load`], reusing from `cache` the parse and the rendered Markdown of files that did not
@@ -54,7 +60,7 @@ pub fn load_cached(
     args: &BuildArgs,
     cache: &cache::BuildCache,
 ) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, &mut Timings::default(), Some(cache))
+    load_timed(args, false, &mut Timings::default(), Some(cache))
 }
 
 /// Wall time of each stage of a build, in order.
@@ -69,8 +75,11 @@ impl Timings {
     }
 }
 
+/// [`load`]; `release_sources`: see [`BuildOptions::release_sources`]; `cache`: see
+/// [`load_cached`].
 fn load_timed(
     args: &BuildArgs,
+    release_sources: bool,
     timings: &mut Timings,
     cache: Option<&cache::BuildCache>,
 ) -> Result<(Site, Theme), Diagnostics> {
@@ -105,6 +114,8 @@ fn load_timed(
     let opts = BuildOptions {
         drafts: args.drafts,
         markdown_cache: cache.map(|c| &c.markdown),
+        release_sources,
+        release_summaries: release_sources && theme.as_ref().is_some_and(|t| !t.uses_summary()),
     };
     let site = Site::build(config, paths, content, data, &opts);
     timings.lap("site model (Markdown, links, relations, tables)", &mut t);
@@ -128,7 +139,8 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     let output = output_dir(args);
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let mut timings = Timings::default();
-    let (site, theme) = load_timed(args, &mut timings, None)?;
+    // Nothing reads the Markdown sources once rendered: free them for the render.
+    let (site, theme) = load_timed(args, true, &mut timings, None)?;
     let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![

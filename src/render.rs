@@ -211,6 +211,11 @@ impl Theme {
         })
     }
 
+    /// Whether a template shows summaries (`summary`, other than the HTML element).
+    pub fn uses_summary(&self) -> bool {
+        self.uses_summary
+    }
+
     /// The interface strings.
     pub fn i18n(&self) -> &I18n {
         &self.i18n
@@ -406,12 +411,8 @@ pub struct RenderStats {
 pub enum Job {
     /// A content page (home, section or page) by page index, fallbacks included.
     Page(usize),
-    /// `/<lang>/compare/`.
+    /// `/<lang>/compare/`, with `table.csv` and `table.json` (the same cells, made once).
     Compare(String),
-    /// `/<lang>/compare/table.csv`.
-    CompareCsv(String),
-    /// `/<lang>/compare/table.json`.
-    CompareJson(String),
     /// `/<lang>/timeline/`.
     Timeline(String),
     /// `/<lang>/sources/`.
@@ -432,7 +433,8 @@ pub enum Job {
     Sitemap,
     /// `/robots.txt`.
     Robots,
-    /// `/<lang>/search-index.json`: the search index (see [`crate::search`]).
+    /// `/<lang>/search/index.json` and the shards and text chunks next to it: the search
+    /// index (see [`crate::search`]).
     SearchIndex(String),
     /// `/<lang>/search/`: the search page (a list of every page without JavaScript).
     SearchPage(String),
@@ -461,8 +463,6 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         let l = lang.to_string();
         jobs.extend([
             Job::Compare(l.clone()),
-            Job::CompareCsv(l.clone()),
-            Job::CompareJson(l.clone()),
             Job::Timeline(l.clone()),
             Job::Sources(l.clone()),
             Job::Feed(l.clone()),
@@ -520,6 +520,9 @@ pub struct Written {
     pub path: String,
     /// The bytes.
     pub bytes: Vec<u8>,
+    /// Further files of the same job, as (path, bytes): the search index's shards and text
+    /// chunks.
+    pub more: Vec<(String, Vec<u8>)>,
 }
 
 /// Renders the whole site into the staging folder, in parallel.
@@ -531,9 +534,40 @@ pub fn render_site(
     let r = Renderer::new(site, theme);
     let jobs = jobs(site);
     let one = |job: &Job| -> Result<Option<String>, Vec<Diagnostic>> {
-        let w = r.render(job)?;
-        out.write(&w.path, &w.bytes)
-            .map_err(|e| vec![write_error(&w.path, e)])?;
+        let w = match job {
+            // The search index hands over its text chunks as they fill (on a large site,
+            // most of its bytes): written at once instead of held until the index is done.
+            Job::SearchIndex(lang) => {
+                let mut err: Option<Diagnostic> = None;
+                let o = crate::search::index_files_to(
+                    site,
+                    lang,
+                    crate::search::Limits::default(),
+                    &mut |path, bytes| {
+                        if err.is_none() {
+                            if let Err(e) = out.write(&path, &bytes) {
+                                err = Some(write_error(&path, e));
+                            }
+                        }
+                    },
+                );
+                if let Some(e) = err {
+                    return Err(vec![e]);
+                }
+                Written {
+                    path: o.manifest.0,
+                    bytes: o.manifest.1,
+                    more: o.files,
+                }
+            }
+            _ => r.render(job)?,
+        };
+        for (path, bytes) in
+            std::iter::once((&w.path, &w.bytes)).chain(w.more.iter().map(|(p, b)| (p, b)))
+        {
+            out.write(path, bytes)
+                .map_err(|e| vec![write_error(path, e)])?;
+        }
         Ok(job.lang(site).map(str::to_string))
     };
     let (pages, others): (Vec<&Job>, Vec<&Job>) =
@@ -618,8 +652,6 @@ pub struct Renderer<'a> {
     /// Per page: a short reference (title, url, summary...) for lists, made on first use
     /// (`atlas serve` renders a few pages of a large site).
     refs: Vec<std::sync::OnceLock<Value>>,
-    /// Per language: the comparison table, made once for the page, the CSV and the JSON.
-    tables: BTreeMap<String, std::sync::OnceLock<Json>>,
     /// Per language and source id: the source's values, by its number `n` on the page
     /// (0: none), for every number a page uses.
     sources: BTreeMap<String, HashMap<String, Vec<Value>>>,
@@ -676,12 +708,6 @@ impl<'a> Renderer<'a> {
             c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
             common.insert(lang.to_string(), c);
         }
-        let tables = site
-            .config
-            .language_codes()
-            .into_iter()
-            .map(|l| (l.to_string(), std::sync::OnceLock::new()))
-            .collect();
         // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
         // (Up to 64: numbers above that are made when needed.)
         let max_n = site
@@ -723,7 +749,6 @@ impl<'a> Renderer<'a> {
             theme,
             common,
             refs,
-            tables,
             sources,
         }
     }
@@ -774,19 +799,33 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: &Job) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
         let (path, bytes) = match job {
-            Job::CompareCsv(lang) => (
-                format!("{lang}/compare/table.csv"),
-                self.compare_data(lang).0,
-            ),
-            Job::CompareJson(lang) => (
-                format!("{lang}/compare/table.json"),
-                self.compare_data(lang).1,
-            ),
+            Job::Compare(lang) => {
+                // The table is made once for its three files, and dropped with them.
+                let table = self.make_compare_value(lang);
+                let tdir = self.theme.dir.join("templates");
+                let html = self
+                    .compare_html(lang, &table)
+                    .map_err(|e| tera_diagnostics(&e, &tdir, &site.paths.root))?;
+                let (csv, json) = self.compare_data(lang, &table);
+                return Ok(Written {
+                    path: format!("{lang}/compare/index.html"),
+                    bytes: html.into_bytes(),
+                    more: vec![
+                        (format!("{lang}/compare/table.csv"), csv),
+                        (format!("{lang}/compare/table.json"), json),
+                    ],
+                });
+            }
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
-            Job::SearchIndex(lang) => (
-                format!("{lang}/search-index.json"),
-                crate::search::index_json(site, lang),
-            ),
+            Job::SearchIndex(lang) => {
+                let out = crate::search::index_files(site, lang);
+                let (path, bytes) = out.manifest;
+                return Ok(Written {
+                    path,
+                    bytes,
+                    more: out.files,
+                });
+            }
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (
                 "robots.txt".into(),
@@ -820,7 +859,11 @@ impl<'a> Renderer<'a> {
                 (path, html.into_bytes())
             }
         };
-        Ok(Written { path, bytes })
+        Ok(Written {
+            path,
+            bytes,
+            more: Vec::new(),
+        })
     }
 
     /// The date a page's facts were last reviewed (or its date), for sitemaps and feeds.
@@ -1079,31 +1122,6 @@ impl<'a> Renderer<'a> {
                 let html = self.theme.tera.render(&template, &c)?;
                 Ok((format!("{}index.html", p.path), html))
             }
-            Job::Compare(lang) => {
-                let mut c = self.ctx(
-                    lang,
-                    &format!("{lang}/compare/"),
-                    self.generated_translations("compare/"),
-                );
-                c.insert("title", &self.t(lang, "compare"));
-                c.insert("table", self.compare_value(lang));
-                c.insert(
-                    "coverage_svg",
-                    &crate::pictures::coverage_svg(
-                        &crate::pictures::coverage_from_site(site, lang),
-                        "coverage",
-                        &|k: &str| self.t(lang, k),
-                    ),
-                );
-                c.insert(
-                    "reviewed",
-                    &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
-                );
-                c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
-                c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
-                let html = self.theme.tera.render("compare.html", &c)?;
-                Ok((format!("{lang}/compare/index.html"), html))
-            }
             Job::Timeline(lang) => {
                 let mut c = self.ctx(
                     lang,
@@ -1218,7 +1236,7 @@ impl<'a> Renderer<'a> {
                 c.insert("title", &self.t(lang, "search"));
                 c.insert(
                     "search_index_url",
-                    &format!("{base}{lang}/search-index.json"),
+                    &format!("{base}{lang}/search/index.json"),
                 );
                 // Without JavaScript the page lists every page, section by section.
                 let groups: Vec<Value> = site
@@ -1339,8 +1357,33 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn compare_value(&self, lang: &str) -> &Json {
-        self.tables[lang].get_or_init(|| self.make_compare_value(lang))
+    /// The comparison page, from the table [`Self::make_compare_value`] made.
+    fn compare_html(&self, lang: &str, table: &Json) -> Result<String, tera::Error> {
+        let site = self.site;
+        let base = site.config.base_path();
+        let mut c = self.ctx(
+            lang,
+            &format!("{lang}/compare/"),
+            self.generated_translations("compare/"),
+        );
+        c.insert("title", &self.t(lang, "compare"));
+        c.insert("table", table);
+        c.insert(
+            "coverage_svg",
+            &crate::pictures::coverage_svg(
+                &crate::pictures::coverage_from_site(site, lang),
+                "coverage",
+                &|k: &str| self.t(lang, k),
+            ),
+        );
+        c.insert(
+            "reviewed",
+            &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
+        );
+        c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
+        c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
+        let html = self.theme.tera.render("compare.html", &c)?;
+        Ok(html)
     }
 
     fn make_compare_value(&self, lang: &str) -> Json {
@@ -1384,8 +1427,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.
-    fn compare_data(&self, lang: &str) -> (Vec<u8>, Vec<u8>) {
-        let table = self.compare_value(lang);
+    fn compare_data(&self, lang: &str, table: &Json) -> (Vec<u8>, Vec<u8>) {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec![self.t(lang, "dimension")];
         for r in table["regions"].as_array().into_iter().flatten() {

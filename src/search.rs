@@ -1,5 +1,6 @@
 //! Site search without a server: one compact index per language, written at build time to
-//! `/<lang>/search-index.json` and read in the reader's browser by the theme's `search.js`.
+//! `/<lang>/search/index.json` (split into term shards and text chunks beside it when large)
+//! and read in the reader's browser by the theme's `search.js`.
 //!
 //! Text is split by script. Runs of Chinese (and Japanese kana) characters are segmented into
 //! words with jieba, and every pair of neighbouring characters (a bigram) is indexed too, so a
@@ -23,13 +24,12 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag, TagEnd};
 use rust_stemmers::{Algorithm, Stemmer};
-use serde::Serialize;
 
 use crate::content::Kind;
 use crate::site::Site;
 
 /// Version of the index format; `search.js` refuses an index of another version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Weight of a word in the title.
 pub const W_TITLE: u32 = 16;
 /// Weight of a word in the names and aliases.
@@ -62,15 +62,31 @@ pub fn is_ideograph(c: char) -> bool {
 /// Lower-cases and folds full-width ASCII (`Ｒｙｏｎｃｉｌ` → `ryoncil`) and the ideographic
 /// space. `search.js` normalises queries the same way.
 pub fn normalize(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        })
-        .collect();
-    folded.to_lowercase()
+    // `str::to_lowercase` treats a final sigma specially (as `toLowerCase` in search.js
+    // does): text with a capital sigma takes that path.
+    if s.contains('Σ') {
+        let folded: String = s.chars().map(fold_width).collect();
+        return folded.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c as u32 {
+            0..=0x7F => out.push(c.to_ascii_lowercase()),
+            // CJK punctuation, kana and ideographs have no case.
+            0x3001..=0x9FFF => out.push(c),
+            _ => out.extend(fold_width(c).to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Full-width ASCII to ASCII, the ideographic space to a space.
+fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
 }
 
 /// A run of normalised text of one kind.
@@ -92,7 +108,13 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
         Other,
     }
     let kind = |c: char| {
-        if is_ideograph(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                K::Word
+            } else {
+                K::Other
+            }
+        } else if is_ideograph(c) {
             K::Ideo
         } else if c.is_alphanumeric() {
             K::Word
@@ -226,11 +248,11 @@ pub fn plain_text(markdown: &str) -> String {
             let next = t.chars().next();
             let join = matches!((prev, next), (Some(a), Some(b)) if crate::markdown::is_cjk(a) && crate::markdown::is_cjk(b));
             if !join {
-                out.push(' ');
+                push_collapsed(out, " ");
             }
             *soft_break = false;
         }
-        out.push_str(t);
+        push_collapsed(out, t);
     };
     for event in parser {
         match event {
@@ -254,12 +276,47 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::FootnoteDefinition,
             ) => {
                 soft_break = false;
-                out.push(' ');
+                push_collapsed(&mut out, " ");
             }
             _ => {}
         }
     }
-    collapse_spaces(&out)
+    out.truncate(out.trim_end_matches(' ').len());
+    out
+}
+
+/// The byte offset of the first white space character (`char::is_whitespace`) in `s`. Looks
+/// at bytes: only the lead bytes of the non-ASCII white space characters (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000) are decoded.
+fn find_whitespace(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return Some(i),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 if s[i..].chars().next().is_some_and(char::is_whitespace) => {
+                return Some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Appends text with every run of white space as one space, and none at the start (what
+/// [`collapse_spaces`] makes of the whole, but as the text comes).
+fn push_collapsed(out: &mut String, t: &str) {
+    let mut rest = t;
+    while let Some(i) = find_whitespace(rest) {
+        out.push_str(&rest[..i]);
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        let ws = rest[i..].chars().next().map_or(1, char::len_utf8);
+        rest = &rest[i + ws..];
+    }
+    out.push_str(rest);
 }
 
 fn collapse_spaces(s: &str) -> String {
@@ -274,13 +331,13 @@ fn collapse_spaces(s: &str) -> String {
 }
 
 /// One page in the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Doc {
     /// URL (with the base path).
     pub url: String,
     /// Title.
     pub title: String,
-    /// Index into [`Index::sections`].
+    /// Index into the index's sections.
     pub section: usize,
     /// Names, aliases and the other languages' titles, joined by [`NAME_SEPARATOR`].
     pub names: String,
@@ -290,7 +347,525 @@ pub struct Doc {
     pub body: String,
 }
 
-/// The search index of one language.
+/// How the index of one language is split into files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// When the whole index (terms, text, manifest) is at most this many bytes, it is one
+    /// file: the manifest holds the terms and the text too.
+    pub inline_bytes: usize,
+    /// Target size of a term shard: the number of shards is the size of all the posting
+    /// lists divided by this, rounded up.
+    pub shard_bytes: usize,
+    /// A text chunk is closed when it has reached this many bytes.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            inline_bytes: 256 * 1024,
+            shard_bytes: 64 * 1024,
+            chunk_bytes: 32 * 1024,
+        }
+    }
+}
+
+/// The shard of a term among `shards`: a hash of its first two characters (code points), so
+/// that every term that starts with the same two characters is in the same shard (the
+/// prefixes of a word being typed, the words that start at a position of a Chinese query).
+/// `search.js` computes the same hash.
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in term.chars().take(2) {
+        h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+    }
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x045d_9f3b);
+    h ^= h >> 16;
+    if shards == 0 {
+        0
+    } else {
+        (h % shards as u32) as usize
+    }
+}
+
+/// The files of the index of one language, as written to the output (paths relative to the
+/// output folder), and what they hold.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// `<lang>/search/index.json`: the manifest.
+    pub manifest: (String, Vec<u8>),
+    /// Term shards (`<lang>/search/terms-<k>.json`) and text chunks
+    /// (`<lang>/search/text-<k>.json`); empty when the manifest holds everything.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Number of documents.
+    pub docs: usize,
+    /// Number of words (stems and jieba words).
+    pub words: usize,
+    /// Number of bigrams.
+    pub grams: usize,
+    /// Number of term shards (1 when the terms are in the manifest).
+    pub shards: usize,
+    /// Number of text chunks (1 when the text is in the manifest).
+    pub chunks: usize,
+}
+
+impl Output {
+    /// Every file: the manifest first.
+    pub fn all(&self) -> impl Iterator<Item = &(String, Vec<u8>)> {
+        std::iter::once(&self.manifest).chain(&self.files)
+    }
+
+    /// Bytes of all the files.
+    pub fn total_bytes(&self) -> usize {
+        self.all().map(|(_, b)| b.len()).sum()
+    }
+}
+
+/// Field numbers: title, names, description, body.
+const BODY: usize = 3;
+
+/// Where a term occurs in a document: the fields (bits) and its count in the body.
+#[derive(Debug, Default, Clone, Copy)]
+struct Acc {
+    fields: u8,
+    body: u32,
+}
+
+impl Acc {
+    fn add(&mut self, field: usize) {
+        if field == BODY {
+            self.body = self.body.saturating_add(1);
+        } else {
+            self.fields |= 1 << field;
+        }
+    }
+
+    fn merge(&mut self, other: Acc) {
+        self.fields |= other.fields;
+        self.body = self.body.saturating_add(other.body);
+    }
+
+    fn weight(self) -> u8 {
+        let mut w = self.body.min(BODY_CAP);
+        for (bit, fw) in [W_TITLE, W_NAMES, W_DESCRIPTION].into_iter().enumerate() {
+            if self.fields & (1 << bit) != 0 {
+                w += fw;
+            }
+        }
+        w.min(MAX_WEIGHT) as u8
+    }
+}
+
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// The stems of the words seen so far, shared (read-only) by the documents of a batch.
+type StemCache = FxMap<Box<str>, Box<str>>;
+
+/// The weighted terms and bigrams of one document.
+#[derive(Debug, Default)]
+struct Analysed {
+    /// The terms, one after another.
+    text: String,
+    /// (end of the term in `text`, weight).
+    words: Vec<(u32, u8)>,
+    /// Bigrams and their weights.
+    grams: Vec<([char; 2], u8)>,
+    /// Stems computed for words the cache did not have.
+    new_stems: Vec<(Box<str>, Box<str>)>,
+}
+
+fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
+    let norms = [
+        normalize(&doc.title),
+        normalize(&doc.names),
+        normalize(&doc.description),
+        normalize(&doc.body),
+    ];
+    // Sized for the text, so that the maps rarely grow.
+    let len = norms.iter().map(String::len).sum::<usize>();
+    let mut latin: FxMap<&str, Acc> = FxMap::with_capacity_and_hasher(len / 24, Default::default());
+    let mut ideo: FxMap<&str, Acc> = FxMap::with_capacity_and_hasher(len / 24, Default::default());
+    let mut grams: FxMap<[char; 2], Acc> =
+        FxMap::with_capacity_and_hasher(len / 12, Default::default());
+    for (field, norm) in norms.iter().enumerate() {
+        for run in runs(norm) {
+            match run {
+                Run::Word(w) => {
+                    if w.chars().nth(1).is_some() {
+                        latin.entry(w).or_default().add(field);
+                    }
+                }
+                Run::Ideographs(r) => {
+                    // Body text is segmented without jieba's HMM (several times faster); a
+                    // name missing from the dictionary is still found through the bigrams.
+                    for w in jieba().cut(r, field != BODY) {
+                        if w.word.chars().nth(1).is_some() {
+                            ideo.entry(w.word).or_default().add(field);
+                        }
+                    }
+                    let mut prev = None;
+                    for c in r.chars() {
+                        if let Some(p) = prev {
+                            grams.entry([p, c]).or_default().add(field);
+                        }
+                        prev = Some(c);
+                    }
+                }
+            }
+        }
+    }
+    // Each distinct word is stemmed once, and only if no earlier document had it.
+    let missing: FxMap<&str, String> = latin
+        .keys()
+        .filter(|w| !stems.contains_key(**w))
+        .map(|w| (*w, stem(w)))
+        .collect();
+    let mut terms: FxMap<&str, Acc> = ideo;
+    for (w, acc) in &latin {
+        let s: &str = match stems.get(*w) {
+            Some(s) => s,
+            None => missing.get(*w).map(String::as_str).unwrap_or(w),
+        };
+        terms.entry(s).or_default().merge(*acc);
+    }
+    let mut out = Analysed {
+        text: String::with_capacity(terms.keys().map(|t| t.len()).sum()),
+        words: Vec::with_capacity(terms.len()),
+        grams: grams.into_iter().map(|(g, a)| (g, a.weight())).collect(),
+        new_stems: Vec::with_capacity(missing.len()),
+    };
+    for (t, acc) in terms {
+        out.text.push_str(t);
+        out.words.push((out.text.len() as u32, acc.weight()));
+    }
+    out.new_stems = missing
+        .into_iter()
+        .map(|(w, s)| (w.into(), s.into_boxed_str()))
+        .collect();
+    out
+}
+
+/// Appends a JSON string (quoted, escaped) to `out`.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[start..i]);
+        match esc {
+            Some(e) => out.extend_from_slice(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 15) as usize]);
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+/// A posting list being built: the next document number it can hold, and its digits.
+#[derive(Debug, Default)]
+struct List {
+    next: usize,
+    digits: Vec<u8>,
+}
+
+impl List {
+    /// Appends document `d` (not before `self.next`) with its weight: the gap from the
+    /// previous document as a number in base 32, most significant digit first, every digit
+    /// but the last one plus 32; then the weight as one digit.
+    fn push(&mut self, d: usize, weight: u8) {
+        let mut gap = d.saturating_sub(self.next);
+        let mut tmp = [0u8; 14];
+        let mut n = 0;
+        loop {
+            tmp[n] = (gap & 31) as u8;
+            n += 1;
+            gap >>= 5;
+            if gap == 0 {
+                break;
+            }
+        }
+        for i in (0..n).rev() {
+            let v = tmp[i] | if i > 0 { 32 } else { 0 };
+            self.digits.push(ALPHABET[v as usize]);
+        }
+        self.digits.push(ALPHABET[(weight & 63) as usize]);
+        self.next = d + 1;
+    }
+}
+
+/// The start of the text chunk whose first document is `first`.
+fn chunk_header(first: usize) -> String {
+    format!("{{\"version\":{FORMAT_VERSION},\"first\":{first},\"docs\":[")
+}
+
+/// Documents are analysed this many at a time (in parallel), then merged in order: the
+/// transient memory is that of one batch, whatever the size of the site.
+const BATCH: usize = 256;
+
+/// Builds the index files of one language from `n` documents; `doc(k)` makes document `k`
+/// (called in parallel, each once). See docs/search.md for the format.
+pub fn build_files<F>(lang: &str, sections: &[String], n: usize, doc: F, limits: Limits) -> Output
+where
+    F: Fn(usize) -> Doc + Sync,
+{
+    let mut early = Vec::new();
+    let mut out = build_files_to(lang, sections, n, doc, limits, &mut |p, b| {
+        early.push((p, b))
+    });
+    early.append(&mut out.files);
+    out.files = early;
+    out
+}
+
+/// [`build_files`], handing each text chunk to `emit` as soon as it is full and the index is
+/// known to be split (so a large site's text is never all in memory); the chunks handed
+/// over are not in the returned [`Output::files`].
+pub fn build_files_to<F>(
+    lang: &str,
+    sections: &[String],
+    n: usize,
+    doc: F,
+    limits: Limits,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Output
+where
+    F: Fn(usize) -> Doc + Sync,
+{
+    use rayon::prelude::*;
+    let mut stems = StemCache::default();
+    let mut words: FxMap<Box<str>, List> = FxMap::default();
+    let mut grams: FxMap<[char; 2], List> = FxMap::default();
+    // The manifest's documents, and the text chunks: (first document, items).
+    let mut docs_json: Vec<u8> = Vec::with_capacity(n * 48);
+    // (Emptied once handed to `emit`.)
+    let mut chunks: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut emitted = 0usize;
+    let dir = format!("{lang}/search");
+    let mut text_bytes = 0usize;
+    let mut start = 0;
+    while start < n {
+        let end = (start + BATCH).min(n);
+        let batch: Vec<(Doc, Analysed)> = (start..end)
+            .into_par_iter()
+            .map(|k| {
+                let d = doc(k);
+                let a = analyse(&d, &stems);
+                (d, a)
+            })
+            .collect();
+        for (k, (d, a)) in (start..end).zip(batch) {
+            let mut at = 0usize;
+            for &(term_end, w) in &a.words {
+                let term = &a.text[at..term_end as usize];
+                at = term_end as usize;
+                let list = match words.get_mut(term) {
+                    Some(l) => l,
+                    None => words.entry(term.into()).or_default(),
+                };
+                list.push(k, w);
+            }
+            for &(g, w) in &a.grams {
+                grams.entry(g).or_default().push(k, w);
+            }
+            for (word, s) in a.new_stems {
+                stems.entry(word).or_insert(s);
+            }
+            if k > 0 {
+                docs_json.push(b',');
+            }
+            docs_json.push(b'[');
+            json_str(&mut docs_json, &d.url);
+            docs_json.push(b',');
+            json_str(&mut docs_json, &d.title);
+            docs_json.extend_from_slice(format!(",{}]", d.section).as_bytes());
+            // Chunks are written in their final form as they fill: no copy at the end.
+            let open = matches!(chunks.last(), Some((f, c)) if c.len() - chunk_header(*f).len() < limits.chunk_bytes);
+            if !open {
+                if let Some((_, c)) = chunks.last_mut() {
+                    c.shrink_to_fit();
+                }
+                // Past the size of a one-file index, the full chunks can go.
+                if text_bytes + docs_json.len() > limits.inline_bytes {
+                    while emitted < chunks.len() {
+                        let mut f = std::mem::take(&mut chunks[emitted].1);
+                        f.reserve_exact(3);
+                        f.extend_from_slice(b"]}\n");
+                        emit(format!("{dir}/text-{emitted}.json"), f);
+                        emitted += 1;
+                    }
+                }
+                let mut c = Vec::with_capacity(limits.chunk_bytes.saturating_add(16 * 1024));
+                c.extend_from_slice(chunk_header(k).as_bytes());
+                chunks.push((k, c));
+            }
+            let Some((first, chunk)) = chunks.last_mut() else {
+                continue;
+            };
+            let before = chunk.len();
+            if k > *first {
+                chunk.push(b',');
+            }
+            chunk.push(b'[');
+            json_str(chunk, &d.names);
+            chunk.push(b',');
+            json_str(chunk, &d.description);
+            chunk.push(b',');
+            json_str(chunk, &d.body);
+            chunk.push(b']');
+            text_bytes += chunk.len() - before;
+        }
+        start = end;
+    }
+    drop(stems);
+
+    // Terms with their posting lists, and the size of their entries in a shard.
+    type Terms = Vec<(Box<str>, Vec<u8>)>;
+    let word_list: Terms = words.into_iter().map(|(t, l)| (t, l.digits)).collect();
+    let gram_list: Terms = grams
+        .into_iter()
+        .map(|(g, l)| (g.iter().collect::<String>().into_boxed_str(), l.digits))
+        .collect();
+    let (n_words, n_grams) = (word_list.len(), gram_list.len());
+    let entry_bytes =
+        |list: &Terms| -> usize { list.iter().map(|(t, l)| t.len() + l.len() + 6).sum() };
+    let term_bytes = entry_bytes(&word_list) + entry_bytes(&gram_list);
+    let max_word = word_list
+        .iter()
+        .filter(|(t, _)| t.chars().next().is_some_and(is_ideograph))
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(1);
+    let inline = emitted == 0 && term_bytes + text_bytes + docs_json.len() <= limits.inline_bytes;
+    let shards = if inline {
+        1
+    } else {
+        term_bytes.div_ceil(limits.shard_bytes.max(1)).max(1)
+    };
+    // Each shard's words and bigrams; a shard's lists are freed as it is written.
+    let mut buckets: Vec<(Terms, Terms)> = (0..shards).map(|_| Default::default()).collect();
+    for (t, l) in word_list {
+        buckets[shard_of(&t, shards)].0.push((t, l));
+    }
+    for (t, l) in gram_list {
+        buckets[shard_of(&t, shards)].1.push((t, l));
+    }
+
+    // One shard's terms: "w":{...},"g":{...}.
+    let terms_json = |out: &mut Vec<u8>, (mut w, mut g): (Terms, Terms)| {
+        w.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        g.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, list) in [("w", w), ("g", g)] {
+            out.extend_from_slice(format!("\"{key}\":{{").as_bytes());
+            for (i, (t, l)) in list.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_str(out, &t);
+                out.push(b':');
+                out.push(b'"');
+                out.extend_from_slice(&l);
+                out.push(b'"');
+            }
+            out.push(b'}');
+            if key == "w" {
+                out.push(b',');
+            }
+        }
+    };
+
+    let mut m: Vec<u8> = Vec::with_capacity(docs_json.len() + 256);
+    m.extend_from_slice(
+        format!(
+            "{{\"version\":{FORMAT_VERSION},\"lang\":{},\"maxw\":{max_word},\"shards\":{shards},\"chunks\":[",
+            serde_json::Value::from(lang)
+        )
+        .as_bytes(),
+    );
+    let chunk_count = if inline { 1 } else { chunks.len() };
+    if inline {
+        m.push(b'0');
+    } else {
+        let firsts: Vec<String> = chunks.iter().map(|(f, _)| f.to_string()).collect();
+        m.extend_from_slice(firsts.join(",").as_bytes());
+    }
+    m.extend_from_slice(b"],\"sections\":[");
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            m.push(b',');
+        }
+        json_str(&mut m, s);
+    }
+    m.extend_from_slice(b"],\"docs\":[");
+    m.extend_from_slice(&docs_json);
+    m.push(b']');
+    drop(docs_json);
+    let mut files = Vec::new();
+    if inline {
+        m.extend_from_slice(b",\"terms\":{");
+        for b in buckets {
+            terms_json(&mut m, b);
+        }
+        m.extend_from_slice(b"},\"text\":[");
+        for (i, (first, c)) in chunks.iter().enumerate() {
+            if i > 0 {
+                m.push(b',');
+            }
+            m.extend_from_slice(&c[chunk_header(*first).len()..]);
+        }
+        m.push(b']');
+    } else {
+        for (s, b) in buckets.into_iter().enumerate() {
+            let size: usize =
+                b.0.iter()
+                    .chain(&b.1)
+                    .map(|(t, l)| t.len() + l.len() + 6)
+                    .sum();
+            let mut f = Vec::with_capacity(size + 32);
+            f.extend_from_slice(format!("{{\"version\":{FORMAT_VERSION},").as_bytes());
+            terms_json(&mut f, b);
+            f.extend_from_slice(b"}\n");
+            files.push((format!("{dir}/terms-{s}.json"), f));
+        }
+        for (i, (_, mut f)) in chunks.into_iter().enumerate().skip(emitted) {
+            // Exactly: a full vector would double its capacity for three bytes.
+            f.reserve_exact(3);
+            f.extend_from_slice(b"]}\n");
+            files.push((format!("{dir}/text-{i}.json"), f));
+        }
+    }
+    m.extend_from_slice(b"}\n");
+    Output {
+        manifest: (format!("{dir}/index.json"), m),
+        files,
+        docs: n,
+        words: n_words,
+        grams: n_grams,
+        shards,
+        chunks: chunk_count,
+    }
+}
+
+/// The search index of one language, read back from its files: what `search.js` sees.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     /// Language code.
@@ -301,98 +876,146 @@ pub struct Index {
     pub docs: Vec<Doc>,
     /// Term (stem or jieba word) → (document, weight), by document.
     pub words: BTreeMap<String, Vec<(usize, u32)>>,
-    /// Bigram of ideographs → documents that contain it, in order.
-    pub grams: BTreeMap<String, Vec<usize>>,
+    /// Bigram of ideographs → (document, weight), by document.
+    pub grams: BTreeMap<String, Vec<(usize, u32)>>,
+    /// Number of term shards.
+    pub shards: usize,
+    /// Number of text chunks.
+    pub chunks: usize,
 }
 
 impl Index {
-    /// Indexes documents.
+    /// Indexes documents (with the default [`Limits`]) and reads the index back.
     pub fn new(lang: &str, sections: Vec<String>, docs: Vec<Doc>) -> Index {
-        use rayon::prelude::*;
-        // Analyse documents in parallel, then merge in document order.
-        let analysed: Vec<Analysed> = docs.par_iter().map(analyse).collect();
-        let mut index: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-        let mut gram_ids: HashMap<[char; 2], Vec<usize>> = HashMap::new();
-        for (d, (weight, seen)) in analysed.into_iter().enumerate() {
-            for (term, w) in weight {
-                index.entry(term).or_default().push((d, w.min(MAX_WEIGHT)));
-            }
-            for g in seen {
-                gram_ids.entry(g).or_default().push(d);
-            }
+        Index::with_limits(lang, sections, docs, Limits::default())
+    }
+
+    /// Indexes documents with the given limits and reads the index back.
+    pub fn with_limits(lang: &str, sections: Vec<String>, docs: Vec<Doc>, limits: Limits) -> Index {
+        let out = build_files(lang, &sections, docs.len(), |k| docs[k].clone(), limits);
+        Index::read(&out).unwrap_or_else(|e| panic!("the index just written reads back: {e}"))
+    }
+
+    /// Reads an index from its files, checking what `search.js` relies on: the version, the
+    /// shard of every term, posting lists that decode to documents in order, text chunks that
+    /// cover every document once.
+    pub fn read(out: &Output) -> Result<Index, String> {
+        let parse = |bytes: &[u8]| -> Result<serde_json::Value, String> {
+            serde_json::from_slice(bytes).map_err(|e| e.to_string())
+        };
+        let file = |path: &str| -> Result<serde_json::Value, String> {
+            let (_, b) = out
+                .files
+                .iter()
+                .find(|(p, _)| p == path)
+                .ok_or_else(|| format!("no file {path}"))?;
+            parse(b)
+        };
+        let m = parse(&out.manifest.1)?;
+        if m["version"] != FORMAT_VERSION {
+            return Err(format!("version {}", m["version"]));
         }
-        let grams: BTreeMap<String, Vec<usize>> = gram_ids
-            .into_iter()
-            .map(|(g, docs)| (g.iter().collect(), docs))
+        let lang = m["lang"].as_str().ok_or("no lang")?.to_string();
+        let dir = format!("{lang}/search");
+        let shards = m["shards"].as_u64().ok_or("no shards")? as usize;
+        let firsts: Vec<usize> = m["chunks"]
+            .as_array()
+            .ok_or("no chunks")?
+            .iter()
+            .map(|v| v.as_u64().map(|x| x as usize).ok_or("bad chunk"))
+            .collect::<Result<_, _>>()?;
+        let strs = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|s| s.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let sections = strs(&m["sections"]);
+        let mut docs: Vec<Doc> = m["docs"]
+            .as_array()
+            .ok_or("no docs")?
+            .iter()
+            .map(|d| Doc {
+                url: d[0].as_str().unwrap_or("").into(),
+                title: d[1].as_str().unwrap_or("").into(),
+                section: d[2].as_u64().unwrap_or(u64::MAX) as usize,
+                ..Doc::default()
+            })
             .collect();
-        for list in index.values_mut() {
-            list.sort_unstable();
+        if docs.iter().any(|d| d.section >= sections.len()) {
+            return Err("a document's section is out of range".into());
         }
-        Index {
-            lang: lang.to_string(),
+        // Text.
+        let texts: Vec<(usize, serde_json::Value)> = if m.get("text").is_some() {
+            vec![(0, m["text"].clone())]
+        } else {
+            firsts
+                .iter()
+                .enumerate()
+                .map(|(i, &f)| {
+                    let c = file(&format!("{dir}/text-{i}.json"))?;
+                    if c["first"].as_u64() != Some(f as u64) || c["version"] != FORMAT_VERSION {
+                        return Err(format!("chunk {i}: first or version"));
+                    }
+                    Ok((f, c["docs"].clone()))
+                })
+                .collect::<Result<_, String>>()?
+        };
+        let mut next = 0;
+        for (first, items) in texts {
+            if first != next {
+                return Err(format!("chunk at {first}, expected {next}"));
+            }
+            for item in items.as_array().ok_or("chunk docs")? {
+                let d = docs.get_mut(next).ok_or("more text than documents")?;
+                d.names = item[0].as_str().ok_or("names")?.into();
+                d.description = item[1].as_str().ok_or("description")?.into();
+                d.body = item[2].as_str().ok_or("body")?.into();
+                next += 1;
+            }
+        }
+        if next != docs.len() {
+            return Err(format!("text for {next} of {} documents", docs.len()));
+        }
+        // Terms.
+        let shard_values: Vec<serde_json::Value> = if m.get("terms").is_some() {
+            vec![m["terms"].clone()]
+        } else {
+            (0..shards)
+                .map(|s| file(&format!("{dir}/terms-{s}.json")))
+                .collect::<Result<_, _>>()?
+        };
+        let mut words = BTreeMap::new();
+        let mut grams = BTreeMap::new();
+        for (s, v) in shard_values.iter().enumerate() {
+            for (key, map) in [("w", &mut words), ("g", &mut grams)] {
+                for (term, list) in v[key].as_object().ok_or("no terms")? {
+                    if shard_values.len() > 1 && shard_of(term, shards) != s {
+                        return Err(format!("{term} in shard {s}"));
+                    }
+                    let p = decode_postings(list.as_str().unwrap_or("?"))
+                        .ok_or_else(|| format!("postings of {term}"))?;
+                    if p.windows(2).any(|w| w[0].0 >= w[1].0)
+                        || p.iter().any(|&(d, w)| d >= docs.len() || w == 0)
+                    {
+                        return Err(format!("postings of {term}: {p:?}"));
+                    }
+                    map.insert(term.clone(), p);
+                }
+            }
+        }
+        Ok(Index {
+            lang,
             sections,
             docs,
-            words: index,
+            words,
             grams,
-        }
-    }
-}
-
-/// The weighted terms and the bigrams of one document.
-/// A document's weighted terms and its bigrams.
-type Analysed = (HashMap<String, u32>, Vec<[char; 2]>);
-
-fn analyse(doc: &Doc) -> Analysed {
-    let mut weight: HashMap<String, u32> = HashMap::new();
-    let mut grams: Vec<[char; 2]> = Vec::new();
-    // Each text is normalised once, for its words and its bigrams.
-    let texts = [
-        (&doc.title, Some(W_TITLE)),
-        (&doc.names, Some(W_NAMES)),
-        (&doc.description, Some(W_DESCRIPTION)),
-        (&doc.body, None),
-    ];
-    for (text, w) in texts {
-        let norm = normalize(text);
-        for run in runs(&norm) {
-            if let Run::Ideographs(r) = run {
-                let chars: Vec<char> = r.chars().collect();
-                grams.extend(chars.windows(2).map(|p| [p[0], p[1]]));
-            }
-        }
-        match w {
-            Some(w) => {
-                let set: BTreeSet<String> = words_of_normalized(&norm, true).into_iter().collect();
-                for term in set {
-                    *weight.entry(term).or_default() += w;
-                }
-            }
-            None => {
-                let mut counts: HashMap<String, u32> = HashMap::new();
-                for term in words_of_normalized(&norm, false) {
-                    *counts.entry(term).or_default() += 1;
-                }
-                for (term, n) in counts {
-                    *weight.entry(term).or_default() += n.min(BODY_CAP);
-                }
-            }
-        }
-    }
-    grams.sort_unstable();
-    grams.dedup();
-    (weight, grams)
-}
-
-impl Index {
-    /// Number of digits of a document number in the posting lists.
-    pub fn id_width(&self) -> usize {
-        let mut width = 1;
-        let mut cap = 64usize;
-        while self.docs.len() > cap {
-            width += 1;
-            cap = cap.saturating_mul(64);
-        }
-        width
+            shards,
+            chunks: firsts.len(),
+        })
     }
 
     /// The documents and weights of a term.
@@ -400,133 +1023,128 @@ impl Index {
         self.words.get(term).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The JSON written to `/<lang>/search-index.json` (see docs/search.md).
-    pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            version: u32,
-            lang: &'a str,
-            idw: usize,
-            sections: &'a [String],
-            docs: Vec<(&'a str, &'a str, usize, &'a str, &'a str, &'a str)>,
-            words: BTreeMap<&'a str, String>,
-            grams: BTreeMap<&'a str, String>,
-        }
-        let idw = self.id_width();
-        let id = |d: usize, s: &mut String| {
-            for k in (0..idw).rev() {
-                s.push(ALPHABET[(d >> (6 * k)) & 63] as char);
-            }
-        };
-        let out = Out {
-            version: FORMAT_VERSION,
-            lang: &self.lang,
-            idw,
-            sections: &self.sections,
-            docs: self
-                .docs
-                .iter()
-                .map(|d| {
-                    (
-                        d.url.as_str(),
-                        d.title.as_str(),
-                        d.section,
-                        d.names.as_str(),
-                        d.description.as_str(),
-                        d.body.as_str(),
-                    )
-                })
-                .collect(),
-            words: self
-                .words
-                .iter()
-                .map(|(t, list)| {
-                    let mut s = String::with_capacity(list.len() * (idw + 1));
-                    for &(d, w) in list {
-                        id(d, &mut s);
-                        s.push(ALPHABET[w.min(MAX_WEIGHT) as usize] as char);
-                    }
-                    (t.as_str(), s)
-                })
-                .collect(),
-            grams: self
-                .grams
-                .iter()
-                .map(|(g, list)| {
-                    let mut s = String::with_capacity(list.len() * idw);
-                    for &d in list {
-                        id(d, &mut s);
-                    }
-                    (g.as_str(), s)
-                })
-                .collect(),
-        };
-        serde_json::to_string(&out).expect("strings and numbers serialise")
+    /// The documents that contain a bigram.
+    pub fn gram_docs(&self, gram: &str) -> Vec<usize> {
+        self.grams
+            .get(gram)
+            .map(|l| l.iter().map(|&(d, _)| d).collect())
+            .unwrap_or_default()
     }
 }
 
-/// Reads a posting list of the `words` map back: (document, weight) pairs.
-pub fn decode_postings(s: &str, idw: usize) -> Option<Vec<(usize, u32)>> {
+/// Reads a posting list back: (document, weight) pairs.
+pub fn decode_postings(s: &str) -> Option<Vec<(usize, u32)>> {
     let digit = |b: u8| ALPHABET.iter().position(|&a| a == b);
-    let bytes = s.as_bytes();
-    if bytes.len() % (idw + 1) != 0 {
-        return None;
+    let mut out = Vec::new();
+    let mut bytes = s.bytes();
+    let mut next = 0usize;
+    while let Some(first) = bytes.next() {
+        let mut v = digit(first)?;
+        let mut gap = 0usize;
+        while v >= 32 {
+            gap = gap.checked_mul(32)?.checked_add(v - 32)?;
+            v = digit(bytes.next()?)?;
+        }
+        gap = gap.checked_mul(32)?.checked_add(v)?;
+        let d = next.checked_add(gap)?;
+        out.push((d, digit(bytes.next()?)? as u32));
+        next = d + 1;
     }
-    bytes
-        .chunks(idw + 1)
-        .map(|c| {
-            let mut d = 0usize;
-            for &b in &c[..idw] {
-                d = d * 64 + digit(b)?;
-            }
-            Some((d, digit(c[idw])? as u32))
-        })
-        .collect()
+    Some(out)
 }
 
-/// Builds the index of one language of the site: every page of that language (home,
-/// section lists and pages, untranslated pages included with the text they show).
-pub fn build_index(site: &Site, lang: &str) -> Index {
+/// The index files of one language of the site: every page of that language (home, section
+/// lists and pages, untranslated pages included with the text they show).
+pub fn index_files(site: &Site, lang: &str) -> Output {
+    index_files_with(site, lang, Limits::default())
+}
+
+/// [`index_files`] with other limits.
+pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
+    let mut early = Vec::new();
+    let mut out = index_files_to(site, lang, limits, &mut |p, b| early.push((p, b)));
+    early.append(&mut out.files);
+    out.files = early;
+    out
+}
+
+/// [`index_files_with`], handing text chunks to `emit` as they fill (see [`build_files_to`]).
+pub fn index_files_to(
+    site: &Site,
+    lang: &str,
+    limits: Limits,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Output {
     let site_title = site
         .config
         .language(lang)
         .map(|l| l.title.clone())
         .unwrap_or_default();
     let mut sections: Vec<String> = Vec::new();
-    let mut section_of = |label: String| -> usize {
-        match sections.iter().position(|s| *s == label) {
-            Some(i) => i,
-            None => {
-                sections.push(label);
-                sections.len() - 1
-            }
-        }
-    };
-    let mut docs = Vec::new();
     let mut order: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].lang == lang)
         .collect();
     // Home, then section lists, then pages; by key within each.
-    order.sort_by_key(|&i| (site.file(i).kind, site.pages[i].key.clone()));
+    order.sort_by(|&a, &b| {
+        (site.file(a).kind, &site.pages[a].key).cmp(&(site.file(b).kind, &site.pages[b].key))
+    });
+    // Section labels, looked up once per section.
+    let mut label_of: FxMap<&str, usize> = FxMap::default();
+    let mut docs: Vec<(usize, usize)> = Vec::with_capacity(order.len());
     for i in order {
         let f = site.file(i);
-        let label = match f.kind {
-            Kind::Page => site
-                .page(lang, &format!("{}/_index", f.section))
-                .map(|s| site.file(s).front.title.clone())
-                .unwrap_or_else(|| f.section.clone()),
-            Kind::Home | Kind::Section => site_title.clone(),
+        let s = match f.kind {
+            Kind::Page => match label_of.get(f.section.as_str()) {
+                Some(&s) => s,
+                None => {
+                    let label = site
+                        .page(lang, &format!("{}/_index", f.section))
+                        .map(|s| site.file(s).front.title.clone())
+                        .unwrap_or_else(|| f.section.clone());
+                    let s = section_index(&mut sections, label);
+                    label_of.insert(f.section.as_str(), s);
+                    s
+                }
+            },
+            Kind::Home | Kind::Section => section_index(&mut sections, site_title.clone()),
         };
-        docs.push(Doc {
-            url: site.url(i),
-            title: f.front.title.clone(),
-            section: section_of(label),
-            names: names(site, i),
-            description: f.front.description.clone().unwrap_or_default(),
-            body: body(site, i),
-        });
+        docs.push((i, s));
     }
-    Index::new(lang, sections, docs)
+    build_files_to(
+        lang,
+        &sections,
+        docs.len(),
+        |k| {
+            let (i, section) = docs[k];
+            let f = site.file(i);
+            Doc {
+                url: site.url(i),
+                title: f.front.title.clone(),
+                section,
+                names: names(site, i),
+                description: f.front.description.clone().unwrap_or_default(),
+                body: body(site, i),
+            }
+        },
+        limits,
+        emit,
+    )
+}
+
+fn section_index(sections: &mut Vec<String>, label: String) -> usize {
+    match sections.iter().position(|s| *s == label) {
+        Some(i) => i,
+        None => {
+            sections.push(label);
+            sections.len() - 1
+        }
+    }
+}
+
+/// The index of one language of the site, read back from its files.
+pub fn build_index(site: &Site, lang: &str) -> Index {
+    Index::read(&index_files(site, lang))
+        .unwrap_or_else(|e| panic!("the index just written reads back: {e}"))
 }
 
 /// The page's own names and aliases, then the titles and names of its translations; each
@@ -573,7 +1191,7 @@ fn names(site: &Site, page: usize) -> String {
 /// comparison notes.
 fn body(site: &Site, page: usize) -> String {
     let f = site.file(page);
-    let mut parts = vec![plain_text(&f.body)];
+    let mut parts = vec![];
     if let Some(r) = &f.front.region {
         parts.extend(r.regulators.iter().cloned());
         parts.extend(r.events.iter().map(|e| e.title.clone()));
@@ -589,15 +1207,18 @@ fn body(site: &Site, page: usize) -> String {
         parts.extend(d.indications.iter().cloned());
         parts.extend(d.events.iter().map(|e| e.title.clone()));
     }
-    parts.retain(|p| !p.trim().is_empty());
-    collapse_spaces(&parts.join(" "))
-}
-
-/// The index of one language as written to the output.
-pub fn index_json(site: &Site, lang: &str) -> Vec<u8> {
-    let mut s = build_index(site, lang).to_json();
-    s.push('\n');
-    s.into_bytes()
+    // The text the Markdown pass kept (collapsed already): only the facts are collapsed here.
+    let mut out = site.body(page).text.clone();
+    for p in parts {
+        let p = collapse_spaces(&p);
+        if !p.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -623,6 +1244,18 @@ mod tests {
     #[test]
     fn normalize_folds_full_width() {
         assert_eq!(normalize("Ｒｙｏｎｃｉｌ　ＦＤＡ"), "ryoncil fda");
+        // The same as folding, then `to_lowercase`.
+        for s in [
+            "ÀÉÎ İstanbul ΣΊΣΥΦΟΣ Σ ß ẞ Ǆ ǅ 深圳ＡＢ　、。「」ﾃｽﾄ Ⓐ 𐐀",
+            "ÀÉÎ İstanbul Ǆ 深圳ＡＢ　、。 Ⓐ 𐐀 ＳＨＥＮＺＨＥＮ",
+        ] {
+            let slow: String = s.chars().map(fold_width).collect::<String>().to_lowercase();
+            assert_eq!(normalize(s), slow);
+        }
+        // The range copied as it is has no case.
+        for c in (0x3001..=0x9FFF).filter_map(char::from_u32) {
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
     }
 
     #[test]
@@ -634,27 +1267,175 @@ mod tests {
         );
         // A line break between two Chinese characters is no space.
         assert_eq!(plain_text("干细胞\n疗法"), "干细胞疗法");
+        // White space is one space, as collapse_spaces makes it.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let t = format!("a{c}b");
+            assert_eq!(find_whitespace(&t), t.find(char::is_whitespace), "{c:?}");
+        }
+        for md in [
+            "a\u{3000}\n\n  b\t c  ",
+            "  `x   y`  \n\n```\n p \n\n q\n```\n",
+            "甲\u{3000}\n乙 [@a]。",
+            "",
+        ] {
+            let mut raw = String::new();
+            push_collapsed(&mut raw, md);
+            assert!(!raw.contains("  "), "{raw:?}");
+            assert_eq!(collapse_spaces(&raw), collapse_spaces(md));
+            assert_eq!(plain_text(md), collapse_spaces(&plain_text(md)));
+        }
+    }
+
+    fn numbered(n: usize) -> Vec<Doc> {
+        (0..n)
+            .map(|i| Doc {
+                url: format!("/p{i}/"),
+                title: format!("page{i} 干细胞"),
+                names: "Ryoncil \"quoted\" \\ \u{1}".into(),
+                body: format!("治疗 regulations {i} 干细胞治疗").repeat(20),
+                ..Doc::default()
+            })
+            .collect()
     }
 
     #[test]
     fn postings_round_trip() {
-        let docs: Vec<Doc> = (0..70)
-            .map(|i| Doc {
-                url: format!("/p{i}/"),
-                title: format!("page{i} 干细胞"),
-                section: 0,
-                names: String::new(),
-                description: String::new(),
-                body: String::new(),
-            })
-            .collect();
-        let idx = Index::new("zh", vec!["s".into()], docs);
-        assert_eq!(idx.id_width(), 2);
-        let json: serde_json::Value = serde_json::from_str(&idx.to_json()).unwrap();
-        let p = json["words"]["干细胞"].as_str().unwrap();
-        let decoded = decode_postings(p, 2).unwrap();
-        assert_eq!(decoded.len(), 70);
-        assert_eq!(decoded[69], (69, W_TITLE));
-        assert_eq!(json["grams"]["干细"].as_str().unwrap().len(), 140);
+        let idx = Index::new("zh", vec!["s".into()], numbered(70));
+        assert_eq!((idx.shards, idx.chunks), (1, 1));
+        let p = idx.postings("干细胞");
+        assert_eq!(p.len(), 70);
+        // Title, plus 21 times in the body (capped).
+        assert_eq!(p[69], (69, W_TITLE + BODY_CAP));
+        assert_eq!(idx.grams["干细"].len(), 70);
+        assert_eq!(idx.postings("regul").len(), 70);
+        assert_eq!(idx.docs[3].names, "Ryoncil \"quoted\" \\ \u{1}");
+        assert_eq!(idx.docs[3].body, numbered(4)[3].body);
     }
+
+    #[test]
+    fn split_index_reads_back_the_same() {
+        let docs = numbered(300);
+        let one = Index::new("en", vec!["s".into()], docs.clone());
+        let limits = Limits {
+            inline_bytes: 0,
+            shard_bytes: 2_000,
+            chunk_bytes: 5_000,
+        };
+        let split = Index::with_limits("en", vec!["s".into()], docs, limits);
+        assert!(
+            split.shards > 3 && split.chunks > 3,
+            "{} {}",
+            split.shards,
+            split.chunks
+        );
+        assert_eq!(one.words, split.words);
+        assert_eq!(one.grams, split.grams);
+        assert_eq!(one.docs, split.docs);
+    }
+
+    #[test]
+    fn text_chunks_are_handed_over_as_they_fill() {
+        let docs = numbered(300);
+        let limits = Limits {
+            inline_bytes: 10_000,
+            shard_bytes: 2_000,
+            chunk_bytes: 5_000,
+        };
+        let whole = build_files("en", &["s".into()], docs.len(), |k| docs[k].clone(), limits);
+        let mut early: Vec<(String, Vec<u8>)> = Vec::new();
+        let rest = build_files_to(
+            "en",
+            &["s".into()],
+            docs.len(),
+            |k| docs[k].clone(),
+            limits,
+            &mut |p, b| {
+                assert!(p.contains("/text-"), "{p}");
+                early.push((p, b))
+            },
+        );
+        // Every chunk but the last went out before the end; together, the same files.
+        assert_eq!(early.len(), whole.chunks - 1);
+        assert_eq!(rest.manifest, whole.manifest);
+        let mut streamed: Vec<_> = early.into_iter().chain(rest.files).collect();
+        let mut all = whole.files.clone();
+        streamed.sort();
+        all.sort();
+        assert_eq!(streamed, all);
+        // A site small enough for one file hands nothing over.
+        let small = numbered(2);
+        let mut n = 0;
+        let one = build_files_to(
+            "en",
+            &["s".into()],
+            2,
+            |k| small[k].clone(),
+            Limits::default(),
+            &mut |_, _| n += 1,
+        );
+        assert_eq!((n, one.files.len(), one.chunks), (0, 0, 1));
+    }
+
+    #[test]
+    fn postings_are_gaps_in_base_32() {
+        let mut l = List::default();
+        for (d, w) in [(0, 1), (1, 63), (33, 2), (33 + 1 + 1024, 5), (5000, 9)] {
+            l.push(d, w);
+        }
+        let s = String::from_utf8(l.digits).unwrap();
+        // 0: gap 0; 1: gap 0; 33: gap 31; 1058: gap 1024 = 1·32² → 33, 32, 0 = "XW0".
+        assert!(
+            s.starts_with("01 0_ V2 XW05".replace(' ', "").as_str()),
+            "{s}"
+        );
+        assert_eq!(
+            decode_postings(&s).unwrap(),
+            [(0, 1), (1, 63), (33, 2), (1058, 5), (5000, 9)]
+        );
+        assert_eq!(decode_postings("W"), None);
+        assert_eq!(decode_postings("0"), None);
+        assert_eq!(decode_postings("__________________0"), None);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let limits = Limits {
+            inline_bytes: 0,
+            shard_bytes: 1,
+            chunk_bytes: 1,
+        };
+        for docs in [
+            vec![],
+            vec![Doc::default()],
+            vec![
+                Doc {
+                    title: "\u{0}\u{1f}\u{2028}\u{FEFF}\u{10FFFF}𠀀𠀁 İ ß ﬃ".into(),
+                    body: "\u{301}\u{300}a\u{301} 〇〇 カタカナ \t\r\n\\\"".repeat(3),
+                    ..Doc::default()
+                },
+                Doc::default(),
+            ],
+        ] {
+            for l in [Limits::default(), limits] {
+                let idx = Index::with_limits("zh", vec!["s".into()], docs.clone(), l);
+                assert_eq!(idx.docs, docs);
+            }
+        }
+        assert_eq!(shard_of("", 0), 0);
+        assert_eq!(shard_of("x", 1), 0);
+    }
+
+    #[test]
+    fn shard_hash_matches_search_js() {
+        // The same values are checked in tests/browser-search/test/stemmer.test.js.
+        assert_eq!(shard_of("regul", 1000), shard_of("re", 1000));
+        assert_eq!(shard_of("干细胞", 97), shard_of("干细", 97));
+        let got: Vec<usize> = ["re", "干细", "a", "𠀀x"]
+            .iter()
+            .map(|t| shard_of(t, 1_000_003))
+            .collect();
+        assert_eq!(got, SHARD_VECTORS);
+    }
+
+    const SHARD_VECTORS: [usize; 4] = [723886, 330283, 565266, 412376];
 }

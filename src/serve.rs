@@ -337,14 +337,20 @@ fn rebuild(
     });
     match result {
         Ok(late) => {
-            if let Some(late) = late.filter(|l| !l.changed.is_empty()) {
+            if let Some(late) = late.filter(|l| !l.changed.is_empty() || !l.removed.is_empty()) {
                 publish(shared, &late, inc.outputs());
+                let mut files = late.changed.clone();
+                files.extend(late.removed.iter().map(|p| format!("{p} (removed)")));
+                let shown = if files.len() > 5 {
+                    format!("{} and {} more", files[..5].join(", "), files.len() - 5)
+                } else {
+                    files.join(", ")
+                };
                 println!(
-                    "{} Then rendered {} search index(es) in {} ms; changed: {}.",
+                    "{} Then rendered {} search index(es) in {} ms; changed: {shown}.",
                     stamp(),
                     late.rendered,
                     late.render_time.as_millis(),
-                    late.changed.join(", ")
                 );
             }
             languages

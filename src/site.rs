@@ -50,6 +50,14 @@ pub struct BuildOptions<'a> {
     pub drafts: bool,
     /// Rendered Markdown kept from the last build (`atlas serve`); the result is the same.
     pub markdown_cache: Option<&'a crate::build::cache::MarkdownCache>,
+    /// Free each file's Markdown body and front matter text ([`SourcePage::body`],
+    /// [`SourcePage::front_text`]) once the model is built: only the checks read them (the
+    /// search index uses the rendered text). `atlas build` sets it; `atlas check` and `atlas
+    /// serve` do not.
+    pub release_sources: bool,
+    /// Free the summaries ([`Rendered::summary`]) once the model is built: `atlas build`
+    /// sets it when no template of the theme shows a summary.
+    pub release_summaries: bool,
 }
 
 /// One output page: a content file in one output language.
@@ -237,6 +245,16 @@ impl Site {
         for r in &mut site.rendered {
             r.anchors = HashSet::new();
         }
+        if opts.release_sources {
+            for f in &mut site.files {
+                f.body = String::new();
+            }
+        }
+        if opts.release_summaries {
+            for r in &mut site.rendered {
+                r.summary = String::new();
+            }
+        }
         site.check_schemas(&mut diags);
         site.compute_relations();
         site.make_aliases(&mut diags);
@@ -252,6 +270,12 @@ impl Site {
         }
         site.warnings = Diagnostics(std::mem::take(&mut site.warnings)).sorted().0;
         site.warnings.extend(diags.0);
+        if opts.release_sources {
+            // Only needed to point at errors in the front matter, all found by now.
+            for f in &mut site.files {
+                f.front_text = String::new();
+            }
+        }
         Ok(site)
     }
 

@@ -4,28 +4,45 @@
 mod common;
 use common::*;
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use atlas::search::{self, Doc, Index, W_DESCRIPTION, W_NAMES, W_TITLE};
+use atlas::search::{self, Doc, Index, Limits, Output, W_DESCRIPTION, W_NAMES, W_TITLE};
 
-/// The indexes of the repository's own site (content/), built once for all tests.
-fn real() -> &'static Vec<(String, Index, String)> {
-    static REAL: OnceLock<Vec<(String, Index, String)>> = OnceLock::new();
-    REAL.get_or_init(|| {
+#[allow(dead_code)]
+#[path = "../examples/gen-site.rs"]
+mod gen_site;
+
+/// The repository's own site (content/), loaded once.
+fn real_site() -> &'static atlas::site::Site {
+    static SITE: OnceLock<atlas::site::Site> = OnceLock::new();
+    SITE.get_or_init(|| {
         let args = atlas::build::BuildArgs {
             root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
             ..Default::default()
         };
-        let (site, _theme) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
+        atlas::build::load(&args)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0
+    })
+}
+
+/// The indexes of the repository's own site, built once for all tests: the files and the
+/// index read back from them.
+fn real() -> &'static Vec<(String, Index, Output)> {
+    static REAL: OnceLock<Vec<(String, Index, Output)>> = OnceLock::new();
+    REAL.get_or_init(|| {
+        let site = real_site();
         site.config
             .language_codes()
             .into_iter()
             .map(|l| {
-                let idx = search::build_index(&site, l);
-                let json = idx.to_json();
-                (l.to_string(), idx, json)
+                let out = search::index_files(site, l);
+                let idx = Index::read(&out).unwrap_or_else(|e| panic!("{l}: {e}"));
+                (l.to_string(), idx, out)
             })
             .collect()
     })
@@ -113,9 +130,12 @@ fn every_bigram_of_every_page_is_indexed() {
                     let chars: Vec<char> = r.chars().collect();
                     for pair in chars.windows(2) {
                         let g: String = pair.iter().collect();
-                        let docs = idx.grams.get(&g).unwrap_or_else(|| {
-                            panic!("{lang}: bigram {g} of {} is not indexed", doc.url)
-                        });
+                        let docs = idx.gram_docs(&g);
+                        assert!(
+                            !docs.is_empty(),
+                            "{lang}: bigram {g} of {} is not indexed",
+                            doc.url
+                        );
                         assert!(docs.contains(&d), "{lang}: {g} does not list {}", doc.url);
                         checked += 1;
                     }
@@ -137,7 +157,10 @@ fn every_bigram_of_every_page_is_indexed() {
         let chars: Vec<char> = q.chars().collect();
         for pair in chars.windows(2) {
             let g: String = pair.iter().collect();
-            assert!(zh.grams[&g].contains(&d), "{q}: {g} does not list {url}");
+            assert!(
+                zh.gram_docs(&g).contains(&d),
+                "{q}: {g} does not list {url}"
+            );
         }
         assert!(search::normalize(&zh.docs[d].body).contains(q));
     }
@@ -206,14 +229,14 @@ fn names_aliases_and_the_other_languages_titles_are_indexed() {
     assert!(weight(zh, "shenzhen", sz) >= W_NAMES);
     let sz_en = doc(en, "/en/regions/shenzhen/");
     assert!(en.docs[sz_en].names.contains("深圳市"));
-    assert!(en.grams["深圳"].contains(&sz_en));
+    assert!(en.gram_docs("深圳").contains(&sz_en));
     // The Chinese name of a drug in the English index.
     let aimi_en = doc(en, "/en/drugs/aimimaituosai/");
     assert!(en.docs[aimi_en].names.contains("艾米迈托赛注射液"));
     let chars: Vec<char> = "艾米迈托赛注射液".chars().collect();
     for pair in chars.windows(2) {
         let g: String = pair.iter().collect();
-        assert!(en.grams[&g].contains(&aimi_en), "{g}");
+        assert!(en.gram_docs(&g).contains(&aimi_en), "{g}");
     }
     // Ryoncil's English title is a name of the Chinese page; the title itself is not repeated.
     let ry = doc(zh, "/zh/drugs/ryoncil/");
@@ -225,26 +248,87 @@ fn names_aliases_and_the_other_languages_titles_are_indexed() {
 }
 
 #[test]
-fn index_of_the_real_content_is_under_200_kb_per_language() {
-    for (lang, idx, json) in real() {
+fn index_of_the_real_content_is_one_file_under_200_kb_per_language() {
+    for (lang, idx, out) in real() {
+        let bytes = out.manifest.1.len();
         eprintln!(
-            "search index {lang}: {} bytes, {} documents, {} words, {} bigrams",
-            json.len(),
+            "search index {lang}: {bytes} bytes, {} documents, {} words, {} bigrams",
             idx.docs.len(),
-            idx.words.len(),
-            idx.grams.len()
+            out.words,
+            out.grams,
         );
-        assert!(json.len() < 200_000, "{lang}: {} bytes", json.len());
+        // Small enough for one request: the manifest holds the terms and the text.
+        assert_eq!(out.manifest.0, format!("{lang}/search/index.json"));
+        assert!(
+            out.files.is_empty(),
+            "{lang}: {} more files",
+            out.files.len()
+        );
+        assert_eq!((idx.shards, idx.chunks), (1, 1));
+        assert!(bytes < 200_000, "{lang}: {bytes} bytes");
         assert!(idx.docs.len() >= 20, "{lang}: {} documents", idx.docs.len());
-        // It is what search.js reads: version, posting lists that decode, documents.
-        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(out.words, idx.words.len());
+        let v: serde_json::Value = serde_json::from_slice(&out.manifest.1).unwrap();
         assert_eq!(v["version"], search::FORMAT_VERSION);
-        let idw = v["idw"].as_u64().unwrap() as usize;
-        for (term, list) in v["words"].as_object().unwrap() {
-            let decoded = search::decode_postings(list.as_str().unwrap(), idw).unwrap();
-            assert_eq!(decoded, idx.postings(term), "{term}");
-        }
     }
+}
+
+#[test]
+fn a_split_index_holds_the_same_as_a_single_file() {
+    // The real content with small limits: several term shards and text chunks, each term in
+    // the shard search.js computes for it (checked by Index::read), the same postings.
+    let limits = Limits {
+        inline_bytes: 10_000,
+        shard_bytes: 8_000,
+        chunk_bytes: 12_000,
+    };
+    for (lang, whole, _) in real() {
+        let out = search::index_files_with(real_site(), lang, limits);
+        assert!(
+            out.shards >= 4 && out.chunks >= 4,
+            "{lang}: {} shards, {} chunks",
+            out.shards,
+            out.chunks
+        );
+        assert_eq!(out.files.len(), out.shards + out.chunks);
+        for (path, bytes) in &out.files {
+            assert!(path.starts_with(&format!("{lang}/search/")), "{path}");
+            // A chunk closes once it has reached the limit: one document may go past it.
+            assert!(bytes.len() < 40_000, "{path}: {} bytes", bytes.len());
+        }
+        let split = Index::read(&out).unwrap_or_else(|e| panic!("{lang}: {e}"));
+        assert_eq!(split.docs, whole.docs);
+        assert_eq!(split.words, whole.words);
+        assert_eq!(split.grams, whole.grams);
+        assert_eq!(split.sections, whole.sections);
+    }
+}
+
+#[test]
+fn bigrams_are_weighted_like_words() {
+    // A bigram's weight adds the fields it occurs in and its count in the body, as a word's
+    // does: search.js ranks runs of Chinese characters from it when the text is not loaded.
+    let idx = Index::new(
+        "zh",
+        vec!["s".into()],
+        vec![
+            page("深圳", "", "", "无关"),
+            page("其他", "深圳市", "", ""),
+            page("第三", "", "关于深圳。", &"深圳，".repeat(3)),
+            page("第四", "", "", &"深圳。".repeat(40)),
+        ],
+    );
+    let w = |d: usize| {
+        idx.grams["深圳"]
+            .iter()
+            .find(|(x, _)| *x == d)
+            .map(|(_, w)| *w)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        [w(0), w(1), w(2), w(3)],
+        [W_TITLE, W_NAMES, W_DESCRIPTION + 3, search::BODY_CAP]
+    );
 }
 
 #[test]
@@ -288,8 +372,9 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
     let r = s.build(&[]);
     assert!(r.ok(), "{r:?}");
     for lang in ["zh", "en"] {
-        let json = s.read(&format!("public/{lang}/search-index.json"));
+        let json = s.read(&format!("public/{lang}/search/index.json"));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["version"], search::FORMAT_VERSION);
         assert_eq!(v["lang"], lang);
         let urls: Vec<&str> = v["docs"]
             .as_array()
@@ -315,6 +400,10 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
             }
         }
         assert!(links.iter().any(|l| l == "/atlas/sitemap.xml"));
+        assert_eq!(
+            attr(&doc, "[data-search-page]", "data-index"),
+            vec![format!("/atlas/{lang}/search/index.json")]
+        );
         assert!(attr(&doc, "script[src]", "src").contains(&"/atlas/search.js".to_string()));
     }
     // Every page's header has the box: a link to the search page without JavaScript.
@@ -328,7 +417,7 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
         let box_links = attr(&doc, "header [data-search-box] a", "href");
         assert_eq!(box_links, vec![format!("/atlas/{lang}/search/")], "{page}");
         let idx = attr(&doc, "header [data-search-box]", "data-index");
-        assert_eq!(idx, vec![format!("/atlas/{lang}/search-index.json")]);
+        assert_eq!(idx, vec![format!("/atlas/{lang}/search/index.json")]);
         // search.js itself is not loaded until the box is focused.
         let scripts = attr(&doc, "script[src]", "src");
         assert!(
@@ -337,4 +426,203 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
         );
     }
     assert!(s.path("public/search.js").is_file());
+}
+
+#[test]
+fn serve_keeps_a_split_index_in_step() {
+    // `atlas serve` keeps the output in memory: every file of a split index, and none left
+    // over when the index has fewer files after an edit.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    gen_site::generate(60, &root, &gen_site::Options::default()).unwrap();
+    let args = atlas::build::BuildArgs {
+        root: root.clone(),
+        ..Default::default()
+    };
+    let mut inc = atlas::serve::incremental::Incremental::new(args.clone());
+    let index_outputs = |inc: &atlas::serve::incremental::Incremental| {
+        let mut v: Vec<(String, Vec<u8>)> = inc
+            .outputs()
+            .iter()
+            .filter(|(p, _)| p.starts_with("zh/search/") && p.ends_with(".json"))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect();
+        v.sort();
+        v
+    };
+    let expected = || {
+        let (site, _) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
+        let out = search::index_files(&site, "zh");
+        let mut v: Vec<(String, Vec<u8>)> = out.all().cloned().collect();
+        v.sort();
+        v
+    };
+    inc.rebuild(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let first = index_outputs(&inc);
+    assert!(first.len() > 3, "{} index files", first.len());
+    assert_eq!(first, expected());
+    // Most of the Chinese text goes: fewer text chunks.
+    for e in std::fs::read_dir(root.join("content/regions")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".zh.md") && name.starts_with('r') {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The front matter and the headings (other pages link to them) stay.
+            let end = text[3..].find("+++").unwrap() + 6;
+            let headings: Vec<&str> = text[end..].lines().filter(|l| l.starts_with('#')).collect();
+            let body = format!("{}\n\n{}\n\n短。\n", &text[..end], headings.join("\n\n"));
+            std::fs::write(&path, body).unwrap();
+        }
+    }
+    inc.rebuild(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let second = index_outputs(&inc);
+    assert!(
+        second.len() < first.len(),
+        "{} then {}",
+        first.len(),
+        second.len()
+    );
+    assert_eq!(second, expected());
+}
+
+/// Counts the live heap and its peak, for `index_at_scale`.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grow(n: usize) {
+    let now = LIVE.fetch_add(n, Relaxed) + n;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+// SAFETY: every call goes to the system allocator; the counters are only statistics.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            grow(l.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            LIVE.fetch_sub(l.size(), Relaxed);
+            grow(new);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// CPU time of the process (user + system), from /proc/self/stat, in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 (utime, stime) are the 12th and 13th after the command name.
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+/// The cost of the index of a large site: `ATLAS_SEARCH_SITE=/tmp/gs10k cargo test --release
+/// --test search -- --ignored --nocapture index_at_scale` (a site written by
+/// `cargo run --release --example gen-site -- 10000 /tmp/gs10k`). Prints, per language, the
+/// wall and CPU time of `index_files`, the heap it needed above what was live before (its
+/// output included), and the files and bytes written. ATLAS_SEARCH_PROBE=1 also prints the
+/// English index's heap peak while documents are analysed and what stays live at the end.
+#[test]
+#[ignore = "needs a generated site: ATLAS_SEARCH_SITE"]
+fn index_at_scale() {
+    let Ok(root) = std::env::var("ATLAS_SEARCH_SITE") else {
+        panic!("set ATLAS_SEARCH_SITE to a site folder");
+    };
+    let args = atlas::build::BuildArgs {
+        root: root.into(),
+        ..Default::default()
+    };
+    let (site, _theme) = atlas::build::load(&args).unwrap_or_else(|e| panic!("{e}"));
+    // jieba's dictionary is loaded once per process, not per index.
+    let _ = search::segment("干细胞");
+    // ATLAS_SEARCH_REPEAT=n builds every index n more times first (for a profiler).
+    let repeat: usize = std::env::var("ATLAS_SEARCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for _ in 0..repeat {
+        for lang in site.config.language_codes() {
+            drop(search::index_files(&site, lang));
+        }
+    }
+    let mut cpu_total = 0.0;
+    for lang in site.config.language_codes() {
+        let before = LIVE.load(Relaxed);
+        PEAK.store(before, Relaxed);
+        let (t, c) = (std::time::Instant::now(), cpu_seconds());
+        let out = search::index_files(&site, lang);
+        let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
+        cpu_total += cpu;
+        let transient = PEAK.load(Relaxed) - before;
+        let largest = |prefix: &str| {
+            let sizes: Vec<usize> = out
+                .files
+                .iter()
+                .filter(|(p, _)| p.contains(prefix))
+                .map(|(_, b)| b.len())
+                .collect();
+            (
+                sizes.len(),
+                sizes.iter().sum::<usize>(),
+                sizes.iter().max().copied().unwrap_or(0),
+            )
+        };
+        let (ns, terms, max_shard) = largest("/terms-");
+        let (nc, text, max_chunk) = largest("/text-");
+        println!(
+            "{lang}: {} docs, {} words, {} bigrams; {wall:.3} s wall, {cpu:.2} s CPU, \
+             transient heap {:.1} MiB; manifest {} bytes, {ns} shards {terms} bytes (largest \
+             {max_shard}), {nc} chunks {text} bytes (largest {max_chunk}), total {} bytes",
+            out.docs,
+            out.words,
+            out.grams,
+            transient as f64 / 1048576.0,
+            out.manifest.1.len(),
+            out.total_bytes(),
+        );
+    }
+    println!("both languages: {cpu_total:.2} s CPU");
+    if std::env::var("ATLAS_SEARCH_PROBE").is_ok() {
+        let idx = search::build_index(&site, "en");
+        let before = LIVE.load(Relaxed);
+        PEAK.store(before, Relaxed);
+        let max_in_batches = AtomicUsize::new(0);
+        let out = search::build_files(
+            "en",
+            &idx.sections,
+            idx.docs.len(),
+            |k| {
+                max_in_batches.fetch_max(PEAK.load(Relaxed) - before, Relaxed);
+                idx.docs[k].clone()
+            },
+            Limits::default(),
+        );
+        println!(
+            "probe: peak during batches {:.1} MiB, overall {:.1} MiB, output {:.1} MiB, live after {:.1} MiB",
+            max_in_batches.load(Relaxed) as f64 / 1048576.0,
+            (PEAK.load(Relaxed) - before) as f64 / 1048576.0,
+            out.total_bytes() as f64 / 1048576.0,
+            (LIVE.load(Relaxed) - before) as f64 / 1048576.0,
+        );
+    }
 }

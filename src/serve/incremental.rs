@@ -80,8 +80,8 @@ pub struct Incremental {
     args: BuildArgs,
     /// Output path → bytes, exactly as `atlas build` writes them.
     outputs: HashMap<String, Bytes>,
-    /// Job key → (fingerprint, output path).
-    jobs: HashMap<String, (u64, String)>,
+    /// Job key → (fingerprint, output paths: one, or several for the search index).
+    jobs: HashMap<String, (u64, Vec<String>)>,
     /// Output path → where a static file came from.
     statics: HashMap<String, StaticEntry>,
     /// Set by [`Incremental::render_all`]: the next rebuild renders every job.
@@ -136,6 +136,9 @@ impl Incremental {
             u.changed.extend(late.changed);
             u.changed.sort();
             u.changed.dedup();
+            u.removed.extend(late.removed);
+            u.removed.sort();
+            u.removed.dedup();
             u.rendered += late.rendered;
             u.render_time += late.render_time;
         }
@@ -214,7 +217,7 @@ impl Incremental {
         }
 
         // Everything rendered: apply. First the set of paths the new site has.
-        let mut new_jobs: HashMap<String, (u64, String)> = HashMap::with_capacity(keyed.len());
+        let mut new_jobs: HashMap<String, (u64, Vec<String>)> = HashMap::with_capacity(keyed.len());
         let rendered_paths: HashMap<&str, &render::Written> = todo
             .iter()
             .zip(&written)
@@ -223,23 +226,27 @@ impl Incremental {
         let deferred: HashSet<&str> = later.iter().map(|(key, _, _)| key.as_str()).collect();
         for (key, print, _) in &keyed {
             let entry = match rendered_paths.get(key.as_str()) {
-                Some(w) => (*print, w.path.clone()),
+                Some(w) => (
+                    *print,
+                    std::iter::once(&w.path)
+                        .chain(w.more.iter().map(|(p, _)| p))
+                        .cloned()
+                        .collect(),
+                ),
                 // Rendered in the second step; until then, as it was.
                 None if deferred.contains(key.as_str()) => self.jobs[key].clone(),
                 None => (*print, self.jobs[key].1.clone()),
             };
             new_jobs.insert(key.clone(), entry);
         }
-        let mut live: HashSet<String> = new_jobs.values().map(|(_, p)| p.clone()).collect();
+        let mut live: HashSet<String> = new_jobs.values().flat_map(|(_, p)| p.clone()).collect();
         let mut changed = Vec::new();
         for w in written {
-            if self
-                .outputs
-                .get(&w.path)
-                .is_none_or(|b| b[..] != w.bytes[..])
-            {
-                changed.push(w.path.clone());
-                self.outputs.insert(w.path, Bytes::from(w.bytes));
+            for (path, bytes) in std::iter::once((w.path, w.bytes)).chain(w.more) {
+                if self.outputs.get(&path).is_none_or(|b| b[..] != bytes[..]) {
+                    changed.push(path.clone());
+                    self.outputs.insert(path, Bytes::from(bytes));
+                }
             }
         }
         // Static files are written after the pages, so a static file wins over a generated
@@ -253,8 +260,8 @@ impl Incremental {
                     self.outputs.insert(rel.clone(), b);
                 }
             }
-            for (_, (print, path)) in new_jobs.iter_mut() {
-                if *path == rel {
+            for (_, (print, paths)) in new_jobs.iter_mut() {
+                if paths.contains(&rel) {
                     *print = 0;
                 }
             }
@@ -309,6 +316,7 @@ impl Incremental {
                 .map(|(_, _, job)| renderer.render(job))
                 .collect();
             let mut changed = Vec::new();
+            let mut removed = Vec::new();
             let mut errors = Vec::new();
             for ((key, print, _), r) in later.iter().zip(results) {
                 let w = match r {
@@ -318,20 +326,40 @@ impl Incremental {
                         continue;
                     }
                 };
-                if self.statics.contains_key(&w.path) {
-                    // Hidden by a static file of the same path (see above).
-                    self.jobs.insert(key.clone(), (0, w.path));
-                    continue;
+                let old = self
+                    .jobs
+                    .get(key)
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_default();
+                let files: Vec<(String, Vec<u8>)> =
+                    std::iter::once((w.path, w.bytes)).chain(w.more).collect();
+                let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+                let mut print = *print;
+                for (path, bytes) in files {
+                    if self.statics.contains_key(&path) {
+                        // Hidden by a static file of the same path (see above).
+                        print = 0;
+                        continue;
+                    }
+                    if self.outputs.get(&path).is_none_or(|b| b[..] != bytes[..]) {
+                        changed.push(path.clone());
+                        self.outputs.insert(path, Bytes::from(bytes));
+                    }
                 }
-                if self
-                    .outputs
-                    .get(&w.path)
-                    .is_none_or(|b| b[..] != w.bytes[..])
-                {
-                    changed.push(w.path.clone());
-                    self.outputs.insert(w.path.clone(), Bytes::from(w.bytes));
+                // Files this job made last time and makes no more (an index with fewer
+                // shards), unless something else makes them.
+                for p in old {
+                    let kept = paths.contains(&p)
+                        || self.statics.contains_key(&p)
+                        || self
+                            .jobs
+                            .iter()
+                            .any(|(k, (_, ps))| k != key && ps.contains(&p));
+                    if !kept && self.outputs.remove(&p).is_some() {
+                        removed.push(p);
+                    }
                 }
-                self.jobs.insert(key.clone(), (*print, w.path));
+                self.jobs.insert(key.clone(), (print, paths));
             }
             if !errors.is_empty() {
                 let mut d = Diagnostics(errors);
@@ -339,8 +367,9 @@ impl Incremental {
                 return Err(d.sorted());
             }
             changed.sort();
+            removed.sort();
             update.changed = changed;
-            update.removed = Vec::new();
+            update.removed = removed;
             update.rendered = later.len();
             update.static_read = 0;
             update.load_time = Duration::ZERO;
@@ -737,15 +766,10 @@ impl<'a> Fingerprints<'a> {
                 }
                 format!("page:{}", p.path)
             }
-            Job::Compare(l) | Job::CompareCsv(l) | Job::CompareJson(l) => {
+            Job::Compare(l) => {
                 self.global(l).hash(&mut h);
                 self.compare.get(l).hash(&mut h);
-                let kind = match job {
-                    Job::Compare(_) => "html",
-                    Job::CompareCsv(_) => "csv",
-                    _ => "json",
-                };
-                format!("compare.{kind}:{l}")
+                format!("compare:{l}")
             }
             Job::Timeline(l) | Job::Feed(l) => {
                 self.global(l).hash(&mut h);

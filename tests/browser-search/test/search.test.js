@@ -18,7 +18,13 @@ const search = require('../../../themes/atlas/static/search.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target');
-const ATLAS = path.join(TARGET, 'debug', process.platform === 'win32' ? 'atlas.exe' : 'atlas');
+const EXE = process.platform === 'win32' ? '.exe' : '';
+const ATLAS = path.join(TARGET, 'debug', 'atlas' + EXE);
+const GEN_SITE = path.join(TARGET, 'debug', 'examples', 'gen-site' + EXE);
+/* The generated site: large enough for an index of several term shards and text chunks. */
+const GEN_PAGES = 300;
+const RARE = '龘靐齉';
+const RARE_PAGES = [];
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const TYPES = {
@@ -43,19 +49,34 @@ function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-let out, server, base, browser;
+let out, server, base, browser, gen, genServer, genBase;
 const timings = [];
 
 test.before(async () => {
   if (!process.env.ATLAS_SKIP_CARGO_BUILD) {
-    execFileSync('cargo', ['build', '--quiet'], { cwd: REPO, stdio: 'inherit' });
+    execFileSync('cargo', ['build', '--quiet', '--bin', 'atlas', '--example', 'gen-site'], { cwd: REPO, stdio: 'inherit' });
   }
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-search-'));
+  const tmp = out;
   const site = path.join(out, 'site');
   execFileSync(ATLAS, ['build', '--root', REPO, '--output-dir', site], { stdio: ['ignore', 'ignore', 'inherit'] });
   out = site;
   server = await serve(out);
   base = `http://127.0.0.1:${server.address().port}`;
+  // A generated site of GEN_PAGES pages per language.
+  execFileSync(GEN_SITE, [String(GEN_PAGES), path.join(tmp, 'gen-src')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Rare characters in 15 Chinese pages spread over the site: the run RARE in 3 of them, its
+  // two bigrams apart in the other 12 (pages the bigrams find and the text must rule out).
+  const regions = path.join(tmp, 'gen-src', 'content', 'regions');
+  fs.readdirSync(regions).filter((f) => /^r\d+\.zh\.md$/.test(f)).sort().filter((f, i) => i % 10 === 0).slice(0, 15).forEach((f, i) => {
+    const [a, b, c] = Array.from(RARE);
+    fs.appendFileSync(path.join(regions, f), i % 5 === 0 ? `\n\n这里有${RARE}。\n` : `\n\n这里有${a}${b}，还有${b}${c}。\n`);
+    if (i % 5 === 0) RARE_PAGES.push(`/zh/regions/${f.split('.')[0]}/`);
+  });
+  gen = path.join(tmp, 'gen');
+  execFileSync(ATLAS, ['build', '--root', path.join(tmp, 'gen-src'), '--output-dir', gen], { stdio: ['ignore', 'ignore', 'ignore'] });
+  genServer = await serve(gen);
+  genBase = `http://127.0.0.1:${genServer.address().port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -66,6 +87,7 @@ test.before(async () => {
 test.after(async () => {
   if (browser) await browser.close();
   if (server) server.close();
+  if (genServer) genServer.close();
   if (out) fs.rmSync(path.dirname(out), { recursive: true, force: true });
   if (timings.length) {
     const ms = timings.map((t) => t.firstResults).sort((a, b) => a - b);
@@ -77,10 +99,10 @@ test.after(async () => {
 });
 
 /* Opens a page, types a query into the header box, and returns what the reader sees. */
-async function searchBox(lang, query, { from = 'regions/beijing/', type = true } = {}) {
+async function searchBox(lang, query, { from = 'regions/beijing/', type = true, at = base } = {}) {
   const page = await browser.newPage();
   try {
-    await page.goto(`${base}/${lang}/${from}`);
+    await page.goto(`${at}/${lang}/${from}`);
     const loadedBefore = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/search.js')));
     assert.strictEqual(loadedBefore, false, 'search.js is fetched only when the box is focused');
     const input = page.locator('header [data-search-box] input[type=search]');
@@ -108,6 +130,9 @@ async function searchBox(lang, query, { from = 'regions/beijing/', type = true }
           marks: Array.from(a.querySelectorAll('mark')).map((m) => m.textContent),
         })),
         focus: mark('atlas-search-focus'), script: mark('atlas-search-script'), ready: mark('atlas-search-ready'), first: mark('atlas-search-first-results'),
+        /* What was downloaded for the search: path and bytes. */
+        loaded: performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, bytes: e.encodedBodySize }))
+          .filter((e) => e.path.includes('/search/') || e.path.endsWith('search.js')),
       };
     });
     return seen;
@@ -116,9 +141,28 @@ async function searchBox(lang, query, { from = 'regions/beijing/', type = true }
   }
 }
 
+/* The index of one language as written (one file, or a manifest with term shards and text
+ * chunks), read back whole: docs as [url, title, section, names, description, body], words
+ * and bigrams as term → posting list, and the size of every file. */
+function readIndex(dir, lang) {
+  const folder = path.join(dir, lang, 'search');
+  const read = (f) => JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'));
+  const m = read('index.json');
+  assert.strictEqual(m.version, search.FORMAT_VERSION);
+  const shards = m.terms ? [m.terms] : Array.from({ length: m.shards }, (_, k) => read(`terms-${k}.json`));
+  const texts = m.text ? [{ first: 0, docs: m.text }] : m.chunks.map((_, k) => read(`text-${k}.json`));
+  const docs = m.docs.map((d) => d.slice());
+  texts.forEach((c) => c.docs.forEach((t, i) => docs[c.first + i].push(...t)));
+  const words = {}, grams = {};
+  shards.forEach((sh) => { Object.assign(words, sh.w); Object.assign(grams, sh.g); });
+  const sizes = {};
+  for (const f of fs.readdirSync(folder)) if (f.endsWith('.json')) sizes[f] = fs.statSync(path.join(folder, f)).size;
+  return { manifest: m, docs, words, grams, sizes, chunkOf: (d) => m.chunks.filter((f) => f <= d).length - 1 };
+}
+
 /* Pages of the built index whose text contains the query verbatim (normalised). */
-function pagesContaining(lang, query) {
-  const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+function pagesContaining(lang, query, dir = out) {
+  const idx = readIndex(dir, lang);
   const q = search.normalize(query);
   return idx.docs.filter((d) => search.normalize([d[1], d[3], d[4], d[5]].join(' ')).includes(q)).map((d) => d[0]);
 }
@@ -156,6 +200,8 @@ for (const [lang, query, first, expected] of CASES) {
     }
     // The best result shows where the query is, highlighted.
     assert.ok(seen.results[0].marks.length > 0, `no highlight in ${JSON.stringify(seen.results[0])}`);
+    // The index of this small site is one file.
+    assert.deepStrictEqual(seen.loaded.filter((e) => e.path.includes('/search/')).map((e) => e.path), [`/${lang}/search/index.json`]);
   });
 }
 
@@ -238,7 +284,7 @@ test('without JavaScript: the box is a link to the search page, which lists ever
       assert.strictEqual(await page.locator('[data-search-nojs]').isVisible(), true);
       assert.strictEqual(await page.locator('.search-page-form').isVisible(), false);
       const listed = await page.$$eval('.search-browse a', (as) => as.map((a) => new URL(a.href).pathname));
-      const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+      const idx = readIndex(out, lang);
       for (const d of idx.docs) {
         if (d[0].split('/').length > 4) assert.ok(listed.includes(d[0]), `${d[0]} is not listed on the search page`);
       }
@@ -252,7 +298,7 @@ test('without JavaScript: the box is a link to the search page, which lists ever
 test('every word of the site stems in search.js to a term of the index', () => {
   // The index was stemmed by rust-stemmers at build time; a query is stemmed here.
   for (const lang of ['zh', 'en']) {
-    const idx = JSON.parse(fs.readFileSync(path.join(out, lang, 'search-index.json'), 'utf8'));
+    const idx = readIndex(out, lang);
     const missing = new Set();
     let words = 0;
     for (const d of idx.docs) {
@@ -266,5 +312,100 @@ test('every word of the site stems in search.js to a term of the index', () => {
     }
     assert.ok(words > 100, `${lang}: ${words} words`);
     assert.deepStrictEqual([...missing], [], `${lang}: words whose stem is not in the index`);
+  }
+});
+
+/* ---------- A site large enough for a split index ---------- */
+
+const decode = (s) => search.Index.prototype.decode.call(null, s);
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+test('generated site: the index is split into term shards and text chunks', () => {
+  for (const lang of ['zh', 'en']) {
+    const idx = readIndex(gen, lang);
+    const m = idx.manifest;
+    assert.ok(m.shards > 1 && m.chunks.length > 8, `${lang}: ${m.shards} shards, ${m.chunks.length} chunks`);
+    assert.strictEqual(m.terms, undefined);
+    assert.strictEqual(idx.docs.length, m.docs.length);
+    assert.ok(idx.docs.every((d) => d.length === 6), 'every document has its text');
+    // Every term is in the shard search.js computes for it.
+    for (let k = 0; k < m.shards; k++) {
+      const sh = JSON.parse(fs.readFileSync(path.join(gen, lang, 'search', `terms-${k}.json`), 'utf8'));
+      for (const t of [...Object.keys(sh.w), ...Object.keys(sh.g)]) assert.strictEqual(search.shardOf(t, m.shards), k, t);
+    }
+  }
+});
+
+test('generated site: English words load their shards and the text of the results shown, not the index', async () => {
+  const query = 'Neurostem regulatory';
+  const idx = readIndex(gen, 'en');
+  const seen = await searchBox('en', query, { from: '', at: genBase });
+  assert.ok(seen.results.length > 0, seen.status);
+  assert.match(seen.results[0].title, /Neurostem/);
+  // Every result has a word of each stem, and a highlighted snippet.
+  const stems = ['neurostem', 'regulatory'].map((w) => search.stem(w));
+  for (const r of seen.results) {
+    const d = idx.docs.find((x) => x[0] === r.url);
+    const have = new Set(search.runs(search.normalize([d[1], d[3], d[4], d[5]].join(' '))).map((x) => search.stem(x.s)));
+    for (const st of stems) assert.ok(have.has(st), `${r.url} has no word of ${st}`);
+    assert.ok(r.snippet.length > 0 && r.marks.length > 0, JSON.stringify(r));
+  }
+  const files = seen.loaded.filter((e) => e.path.startsWith('/en/search/'));
+  const shards = files.filter((e) => /terms-\d+\.json$/.test(e.path)).map((e) => Number(e.path.match(/(\d+)\.json$/)[1]));
+  const want = new Set(['neurostem', 'regulatory'].flatMap((w) => [w, search.stem(w)]).map((t) => search.shardOf(t, idx.manifest.shards)));
+  assert.ok(shards.length > 0 && shards.every((k) => want.has(k)), `shards ${shards} of ${[...want]}`);
+  const chunks = files.filter((e) => /text-\d+\.json$/.test(e.path));
+  assert.ok(chunks.length > 0 && chunks.length <= 8, `${chunks.length} text chunks`);
+  const got = files.reduce((a, e) => a + e.bytes, 0);
+  const total = Object.values(idx.sizes).reduce((a, b) => a + b, 0);
+  console.log(`# generated site (${GEN_PAGES} pages), en ${JSON.stringify(query)}: ${files.length} files, ${kib(got)} of ${kib(total)}`);
+  assert.ok(got < total / 4, `${got} of ${total} bytes downloaded`);
+});
+
+test('generated site: a Chinese run scored from its bigrams is checked in the text of the results', async () => {
+  const idx = readIndex(gen, 'zh');
+  // What the test relies on: the bigrams find 15 pages over more text chunks than a query
+  // loads to score exactly (8), and no word of the index starts the run (so no page can match
+  // by its words without the run itself).
+  const cands = [...new Set(decode(idx.grams[RARE.slice(0, 2)]).keys())].filter((d) => decode(idx.grams[RARE.slice(1)]).has(d));
+  assert.strictEqual(cands.length, 15);
+  assert.ok(new Set(cands.map(idx.chunkOf)).size > 8);
+  assert.ok(!Object.keys(idx.words).some((w) => w.startsWith(RARE.slice(0, 2)) || w.startsWith(RARE.slice(1, 3))));
+  assert.strictEqual(RARE_PAGES.length, 3);
+  assert.deepStrictEqual(pagesContaining('zh', RARE, gen).sort(), [...RARE_PAGES].sort());
+  const seen = await searchBox('zh', RARE, { from: '', at: genBase });
+  console.log(`# generated site, zh ${JSON.stringify(RARE)}: ${cands.length} pages by bigrams, ${RARE_PAGES.length} with the run; ` +
+    `${seen.loaded.filter((e) => e.path.includes('/text-')).length} text chunks loaded; status "${seen.status}"`);
+  assert.deepStrictEqual(seen.results.map((r) => r.url).sort(), [...RARE_PAGES].sort());
+  assert.strictEqual(seen.status, '找到 3 个页面');
+  for (const r of seen.results) assert.deepStrictEqual(r.marks, [RARE], JSON.stringify(r));
+  // A common word: results at once from the bigrams' weights, each checked in its text.
+  const common = await searchBox('zh', '干细胞', { from: '', at: genBase });
+  assert.strictEqual(common.results.length, 8, common.status);
+  for (const r of common.results) assert.ok(r.marks.includes('干细胞'), JSON.stringify(r));
+  const chunks = common.loaded.filter((e) => e.path.includes('/text-')).length;
+  assert.ok(chunks <= 8, `${chunks} text chunks for 8 results`);
+});
+
+test('generated site: the search page shows results in batches as the reader scrolls', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${genBase}/en/search/?q=stem`);
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === 'stem');
+    const count = () => page.$$eval('.search-page-results .search-result', (l) => l.length);
+    const first = await count();
+    const status = await page.textContent('.search-page-results .search-status');
+    const total = Number(status.match(/\d+/)[0]);
+    assert.ok(total > 100, status);
+    assert.ok(first >= 50 && first < total, `${first} of ${total} shown at first`);
+    for (let i = 0; i < 20 && (await count()) < total; i++) {
+      await page.evaluate(() => document.querySelector('.search-page-results .search-result:last-child').scrollIntoView());
+      await page.waitForTimeout(150);
+    }
+    assert.strictEqual(await count(), total);
+    const urls = await page.$$eval('.search-page-results .search-result a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.strictEqual(new Set(urls).size, urls.length, 'no result twice');
+  } finally {
+    await page.close();
   }
 });

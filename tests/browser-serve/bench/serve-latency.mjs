@@ -77,7 +77,11 @@ async function measure(label, bin, root, file, url) {
   const times = [];
   const pageUrl = `${server.base}${url}`;
   await sleep(500);
-  const indexUrl = `${server.base}${url.split('/')[0]}/search-index.json`;
+  // The language's search index: `<lang>/search/index.json` and its shards beside it (older
+  // servers: `<lang>/search-index.json`).
+  const lang = url.split('/')[0];
+  const isIndex = (u) => u === `${server.base}${lang}/search-index.json`
+    || (u.startsWith(`${server.base}${lang}/search/`) && u.endsWith('.json'));
   const indexTimes = [];
   for (let i = 0; i < EDITS; i++) {
     const text = `${original}\nMeasured edit number ${i} at ${Date.now()}.\n`;
@@ -85,7 +89,7 @@ async function measure(label, bin, root, file, url) {
     // The server publishes the pages first, then the language's search index (which holds
     // every page's text); the next edit waits for both, so that each edit starts from an
     // idle server.
-    const index = ev.next((m) => m.type === 'build' && m.changed.includes(indexUrl), 10000)
+    const index = ev.next((m) => m.type === 'build' && m.changed.some(isIndex), 10000)
       .catch(() => null);
     const t0 = performance.now();
     save(full, text);

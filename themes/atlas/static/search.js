@@ -1,17 +1,20 @@
 /* atlas site search. No dependencies, no server.
  *
  * Loaded when the reader first focuses a search box (see partials/search_box.html), or at once
- * on the search page. Reads /<lang>/search-index.json, written at build time by src/search.rs;
+ * on the search page. Reads /<lang>/search/index.json and, as queries need them, the term shards
+ * and text chunks next to it, written at build time by src/search.rs;
  * the tokenizer, normalisation and stemmer here must stay in step with that file (the browser
  * test checks that every word of the site stems to a term of the index). Format: docs/search.md.
  */
 (function (root) {
   'use strict';
 
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var W_TITLE = 16, W_NAMES = 12, W_DESCRIPTION = 4, BODY_CAP = 15;
   var DROPDOWN_LIMIT = 8;
+  /* Results added at a time on the search page (more as the reader scrolls). */
+  var PAGE_BATCH = 50;
 
   /* ---------- Text: the same rules as src/search.rs ---------- */
 
@@ -211,55 +214,149 @@
 
   /* ---------- The index ---------- */
 
-  function decodeId(s, at, width) {
-    var d = 0;
-    for (var i = 0; i < width; i++) d = d * 64 + ALPHABET.indexOf(s[at + i]);
-    return d;
+  /* The shard of a term: a hash of its first two characters (code points), as in
+   * src/search.rs (shard_of). */
+  function shardOf(term, shards) {
+    var h = 0x811c9dc5, n = 0;
+    for (var i = 0; i < term.length && n < 2; i++, n++) {
+      var c = term.codePointAt(i);
+      if (c > 0xFFFF) i++;
+      h = Math.imul(h ^ c, 0x01000193) >>> 0;
+    }
+    h = (h ^ (h >>> 16)) >>> 0;
+    h = Math.imul(h, 0x045d9f3b) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+    return shards ? h % shards : 0;
   }
 
-  function Index(data) {
-    if (!data || data.version !== FORMAT_VERSION) throw new Error('search index format ' + (data && data.version) + ', expected ' + FORMAT_VERSION);
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var a = 0; a < ALPHABET.length; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
+
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function checkVersion(data, what) {
+    if (!data || data.version !== FORMAT_VERSION) throw new Error(what + ': search index format ' + (data && data.version) + ', expected ' + FORMAT_VERSION);
+  }
+
+  /* Most text chunks a query loads to score runs of Chinese characters exactly; above that,
+   * they are scored from the bigrams' weights and checked in the text of the results shown. */
+  var EXACT_CHUNKS = 8;
+  /* Most results checked against their text for one batch of results shown. */
+  var MAX_CHECK = 400;
+
+  /* data: the manifest (/<lang>/search/index.json); base: the folder it came from. */
+  function Index(data, base) {
+    checkVersion(data, 'manifest');
     this.lang = data.lang;
-    this.idw = data.idw;
+    this.maxWord = data.maxw || 1;
+    this.nShards = data.shards || 1;
+    this.firsts = data.chunks || [];
+    this.base = base || '';
     this.sections = data.sections;
     this.docs = data.docs.map(function (d, i) {
-      return { id: i, url: d[0], title: d[1], section: data.sections[d[2]] || '', names: d[3], description: d[4], body: d[5] };
+      return { id: i, url: d[0], title: d[1], section: data.sections[d[2]] || '', names: null, description: null, body: null };
     });
-    this.words = data.words;
-    this.grams = data.grams;
-    this.keys = Object.keys(data.words).sort();
-    /* Jieba words of the index: the vocabulary for splitting a Chinese query. */
-    this.vocab = Object.create(null);
-    this.maxWord = 1;
-    for (var k = 0; k < this.keys.length; k++) {
-      var key = this.keys[k];
-      if (isIdeograph(key.codePointAt(0))) {
-        this.vocab[key] = true;
-        this.maxWord = Math.max(this.maxWord, charCount(key));
-      }
-    }
+    this.shards = [];
+    this.shardReqs = [];
+    this.chunkReqs = [];
+    if (data.terms) this.shards[0] = { w: data.terms.w, g: data.terms.g, keys: null };
+    if (data.text) this.fillChunk(0, 0, data.text);
     this.norm = [];
+    this.titles = null;
     this.cache = Object.create(null);
   }
 
-  Index.prototype.postings = function (term) {
-    var s = this.words[term];
+  Index.prototype.fillChunk = function (c, first, items) {
+    for (var i = 0; i < items.length && first + i < this.docs.length; i++) {
+      var doc = this.docs[first + i];
+      doc.names = items[i][0]; doc.description = items[i][1]; doc.body = items[i][2];
+    }
+    this.chunkReqs[c] = this.chunkReqs[c] || Promise.resolve();
+  };
+
+  /* Loads the shards of these terms. */
+  Index.prototype.loadShards = function (terms) {
+    var self = this, wait = [];
+    terms.forEach(function (t) {
+      var s = shardOf(t, self.nShards);
+      if (self.shards[s]) return;
+      if (!self.shardReqs[s]) {
+        self.shardReqs[s] = getJSON(self.base + 'terms-' + s + '.json').then(function (data) {
+          checkVersion(data, 'shard ' + s);
+          self.shards[s] = { w: data.w, g: data.g, keys: null };
+        });
+        self.shardReqs[s].catch(function () { self.shardReqs[s] = null; });
+      }
+      wait.push(self.shardReqs[s]);
+    });
+    return Promise.all(wait);
+  };
+
+  /* The chunk that holds a document's text. */
+  Index.prototype.chunkOf = function (d) {
+    var lo = 0, hi = this.firsts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (this.firsts[mid] <= d) lo = mid; else hi = mid - 1; }
+    return lo;
+  };
+
+  Index.prototype.hasText = function (d) { return this.docs[d].body !== null; };
+
+  /* The chunks of these documents whose text is not here yet. */
+  Index.prototype.missingChunks = function (docs) {
+    var need = new Set();
+    for (var i = 0; i < docs.length; i++) if (!this.hasText(docs[i])) need.add(this.chunkOf(docs[i]));
+    return need;
+  };
+
+  /* Loads the text of these documents. */
+  Index.prototype.loadText = function (docs) {
+    var self = this, wait = [];
+    this.missingChunks(docs).forEach(function (c) {
+      if (!self.chunkReqs[c]) {
+        self.chunkReqs[c] = getJSON(self.base + 'text-' + c + '.json').then(function (data) {
+          checkVersion(data, 'text ' + c);
+          self.fillChunk(c, data.first, data.docs);
+        });
+        self.chunkReqs[c].catch(function () { self.chunkReqs[c] = null; });
+      }
+      wait.push(self.chunkReqs[c]);
+    });
+    return Promise.all(wait);
+  };
+
+  Index.prototype.shard = function (term) { return this.shards[shardOf(term, this.nShards)] || null; };
+
+  /* The posting list of a word or a bigram (kind 'w' or 'g'), or undefined. */
+  Index.prototype.list = function (kind, term) {
+    var sh = this.shard(term);
+    return sh && Object.prototype.hasOwnProperty.call(sh[kind], term) ? sh[kind][term] : undefined;
+  };
+
+  /* A posting list: document → weight. Each entry is the gap from the previous document
+   * (base 32, most significant digit first, every digit but the last one plus 32), then the
+   * weight (one digit). */
+  Index.prototype.decode = function (s) {
     var out = new Map();
     if (!s) return out;
-    var step = this.idw + 1;
-    for (var i = 0; i + step <= s.length; i += step) {
-      out.set(decodeId(s, i, this.idw), ALPHABET.indexOf(s[i + this.idw]));
+    var d = 0, i = 0, n = s.length;
+    while (i < n) {
+      var v, gap = 0;
+      do { v = DIGIT[s.charCodeAt(i++) & 127]; gap = gap * 32 + (v & 31); } while (v >= 32 && i < n);
+      d += gap;
+      out.set(d, DIGIT[s.charCodeAt(i++) & 127]);
+      d++;
     }
     return out;
   };
 
-  Index.prototype.gramDocs = function (gram) {
-    var s = this.grams[gram];
-    var out = [];
-    if (!s) return out;
-    for (var i = 0; i + this.idw <= s.length; i += this.idw) out.push(decodeId(s, i, this.idw));
-    return out;
-  };
+  Index.prototype.postings = function (term) { return this.decode(this.list('w', term)); };
+  Index.prototype.gramPostings = function (gram) { return this.decode(this.list('g', gram)); };
+  Index.prototype.isWord = function (term) { return this.list('w', term) !== undefined; };
 
   Index.prototype.normFields = function (d) {
     var f = this.norm[d];
@@ -279,28 +376,49 @@
     return n;
   }
 
-  /* Documents containing a run of ideographs verbatim, scored by the fields it occurs in. */
-  Index.prototype.ideographRun = function (run) {
+  /* Candidates for a run of ideographs, from its bigrams: document → the smallest weight of
+   * its bigrams there (an upper bound of the run's own score). null for one character. */
+  Index.prototype.runCandidates = function (run) {
     var chars = Array.from(run);
-    var candidates;
-    if (chars.length === 1) {
-      candidates = this.docs.map(function (d) { return d.id; });
-    } else {
-      for (var i = 0; i + 1 < chars.length; i++) {
-        var docs = this.gramDocs(chars[i] + chars[i + 1]);
-        if (!candidates) candidates = docs;
-        else candidates = candidates.filter(function (d) { return docs.indexOf(d) >= 0; });
-        if (!candidates.length) break;
+    if (chars.length < 2) return null;
+    var out = null;
+    for (var i = 0; i + 1 < chars.length; i++) {
+      var g = this.gramPostings(chars[i] + chars[i + 1]);
+      if (out === null) out = g;
+      else {
+        var next = new Map();
+        out.forEach(function (w, d) { if (g.has(d)) next.set(d, Math.min(w, g.get(d))); });
+        out = next;
       }
+      if (!out.size) break;
     }
-    var word = this.vocab[run] ? this.postings(run) : null;
+    return out;
+  };
+
+  /* Documents containing a run of ideographs, scored by the fields it occurs in: exactly from
+   * the text when it is here (exact), else from the bigrams' weights. */
+  Index.prototype.ideographRun = function (run, exact) {
+    var cands = this.runCandidates(run), self = this;
+    var list;
+    if (cands) list = Array.from(cands.keys());
+    else if (exact) list = this.docs.map(function (d) { return d.id; });
+    else { /* one character, text not loaded: titles only */
+      if (!this.titles) this.titles = this.docs.map(function (d) { return normalize(d.title); });
+      list = this.docs.filter(function (d) { return self.titles[d.id].indexOf(run) >= 0; }).map(function (d) { return d.id; });
+    }
+    var word = this.isWord(run) ? this.postings(run) : null;
     var out = new Map();
-    for (var c = 0; c < candidates.length; c++) {
-      var d = candidates[c], f = this.normFields(d), s = 0;
-      if (f.title.indexOf(run) >= 0) s += W_TITLE;
-      if (f.names.indexOf(run) >= 0) s += W_NAMES;
-      if (f.description.indexOf(run) >= 0) s += W_DESCRIPTION;
-      s += count(f.body, run, BODY_CAP);
+    for (var c = 0; c < list.length; c++) {
+      var d = list[c], s = 0;
+      if (exact) {
+        var f = this.normFields(d);
+        if (f.title.indexOf(run) >= 0) s += W_TITLE;
+        if (f.names.indexOf(run) >= 0) s += W_NAMES;
+        if (f.description.indexOf(run) >= 0) s += W_DESCRIPTION;
+        s += count(f.body, run, BODY_CAP);
+      } else {
+        s = cands ? cands.get(d) : W_TITLE;
+      }
       if (s > 0) {
         /* A whole word of the page (as jieba cut it) counts more than a part of one. */
         if (word && word.has(d)) s *= 1.5;
@@ -318,7 +436,7 @@
     while (i < chars.length) {
       var found = 0;
       for (var len = Math.min(this.maxWord, chars.length - i); len >= 2; len--) {
-        if (this.vocab[chars.slice(i, i + len).join('')]) { found = len; break; }
+        if (this.isWord(chars.slice(i, i + len).join(''))) { found = len; break; }
       }
       if (found) {
         if (pending) { out.push(pending); pending = ''; }
@@ -333,8 +451,24 @@
     return out;
   };
 
+  /* The index terms a query needs, for loading their shards: words, their stems, and the
+   * bigrams of runs of ideographs (the words that start at each character of a run are in
+   * the shard of the bigram that starts there). */
+  function shardKeys(query) {
+    var keys = [];
+    runs(normalize(query)).forEach(function (r) {
+      if (r.k === 'w') {
+        if (charCount(r.s) >= 2) keys.push(r.s, stem(r.s));
+      } else {
+        var chars = Array.from(r.s);
+        for (var i = 0; i + 1 < chars.length; i++) keys.push(chars[i] + chars[i + 1]);
+      }
+    });
+    return keys;
+  }
+
   /* The query's terms: stemmed words (the last one, while typed, also as a prefix) and runs
-   * of ideographs. */
+   * of ideographs. Needs the shards of shardKeys(query). */
   Index.prototype.parse = function (query) {
     var norm = normalize(query);
     var rs = runs(norm);
@@ -353,22 +487,27 @@
     return terms;
   };
 
+  /* Terms of the index that start with p (at most 64); p has two characters or more, so they
+   * are all in p's shard. */
   Index.prototype.keysWithPrefix = function (p) {
-    var lo = 0, hi = this.keys.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (this.keys[mid] < p) lo = mid + 1; else hi = mid; }
+    var sh = charCount(p) >= 2 ? this.shard(p) : null;
+    if (!sh) return [];
+    if (!sh.keys) sh.keys = Object.keys(sh.w).sort();
+    var keys = sh.keys, lo = 0, hi = keys.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (keys[mid] < p) lo = mid + 1; else hi = mid; }
     var out = [];
-    for (var i = lo; i < this.keys.length && this.keys[i].indexOf(p) === 0 && out.length < 64; i++) out.push(this.keys[i]);
+    for (var i = lo; i < keys.length && keys[i].indexOf(p) === 0 && out.length < 64; i++) out.push(keys[i]);
     return out;
   };
 
   /* Scores of one term: document → score. Fills term.keys with the index terms it matched. */
-  Index.prototype.match = function (term) {
+  Index.prototype.match = function (term, exact) {
     var self = this;
     if (term.kind === 'c') {
-      var whole = this.ideographRun(term.raw);
+      var whole = this.ideographRun(term.raw, exact);
       if (term.pieces.length) {
         /* Pages with every word of the query, not side by side, come after. */
-        var parts = term.pieces.map(function (p) { return self.ideographRun(p); });
+        var parts = term.pieces.map(function (p) { return self.ideographRun(p, exact); });
         parts[0].forEach(function (s, d) {
           if (whole.has(d)) return;
           var sum = 0;
@@ -389,7 +528,7 @@
       /* "regula" has not yet reached the stem of "regulation", "regul". */
       for (var cut = term.raw.length - 1; cut >= Math.max(4, term.raw.length - 2); cut--) {
         var k = term.raw.slice(0, cut);
-        if (this.words[k]) extra.push(k);
+        if (this.isWord(k)) extra.push(k);
       }
       extra.forEach(function (k) {
         if (k === term.stem || term.keys.indexOf(k) >= 0) return;
@@ -402,16 +541,55 @@
     return out;
   };
 
-  /* Every page that matches every term, best first: [{doc, score}]. */
+  /* A document has the runs of ideographs of the query in its text: each run as written, or
+   * every word it was split into. The text must be loaded. */
+  Index.prototype.confirm = function (d, terms) {
+    var f = this.normFields(d);
+    var has = function (s) { return f.title.indexOf(s) >= 0 || f.names.indexOf(s) >= 0 || f.description.indexOf(s) >= 0 || f.body.indexOf(s) >= 0; };
+    for (var i = 0; i < terms.length; i++) {
+      var t = terms[i];
+      if (t.kind !== 'c' || has(t.raw)) continue;
+      if (!t.pieces.length || !t.pieces.every(has)) return false;
+    }
+    return true;
+  };
+
+  /* Every page that matches every term, best first: a promise of {terms, results: [{doc,
+   * score}], check}. When check is true (a large index: runs of ideographs scored from their
+   * bigrams), take() checks each result against its text before it is shown. */
   Index.prototype.search = function (query) {
-    var terms = this.parse(query);
-    if (!terms.length) return { terms: terms, results: [] };
-    var key = JSON.stringify(terms.map(function (t) { return [t.kind, t.raw, t.prefix]; }));
+    var self = this;
+    var typing = !/\s$/.test(query);
+    var key = normalize(query).trim() + (typing ? '\u0001' : '');
     if (this.cache[key]) return this.cache[key];
+    var p = this.loadShards(shardKeys(query)).then(function () { return self.parse(query); }).then(function (terms) {
+      if (!terms.length) return { terms: terms, results: [], check: false };
+      /* Runs of ideographs are scored exactly when the text of their candidates is at hand or
+       * small enough to load. */
+      var cdocs = [], all = false;
+      terms.forEach(function (t) {
+        if (t.kind !== 'c') return;
+        [t.raw].concat(t.pieces).forEach(function (r) {
+          var c = self.runCandidates(r);
+          if (c === null) all = true; else c.forEach(function (w, d) { cdocs.push(d); });
+        });
+      });
+      if (all) cdocs = self.docs.map(function (d) { return d.id; });
+      var exact = self.missingChunks(cdocs).size <= EXACT_CHUNKS;
+      return (exact ? self.loadText(cdocs) : Promise.resolve()).then(function () {
+        return self.rank(terms, exact);
+      });
+    });
+    p.catch(function () { delete self.cache[key]; });
+    this.cache[key] = p;
+    return p;
+  };
+
+  Index.prototype.rank = function (terms, exact) {
     var n = this.docs.length;
     var scores = null;
     for (var i = 0; i < terms.length; i++) {
-      var m = this.match(terms[i]);
+      var m = this.match(terms[i], exact);
       var idf = Math.log(1 + n / Math.max(1, m.size));
       if (scores === null) {
         scores = new Map();
@@ -426,10 +604,41 @@
     var results = [];
     scores.forEach(function (s, d) { results.push({ doc: d, score: s }); });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var out = { terms: terms, results: results };
-    this.cache[key] = out;
-    return out;
+    var check = !exact && terms.some(function (t) { return t.kind === 'c'; });
+    return { terms: terms, results: results, check: check, shown: [], next: 0, rejected: 0 };
   };
+
+  /* Brings res.shown (the results ready to show, their text loaded and, if res.check, found
+   * in it) up to `want` results, or as many as there are: a promise of res. */
+  Index.prototype.take = function (res, want) {
+    var self = this;
+    res.pending = (res.pending || Promise.resolve()).then(function () { return self.takeNow(res, want); });
+    return res.pending;
+  };
+
+  Index.prototype.takeNow = function (res, want) {
+    var self = this, checked = 0;
+    function step() {
+      if (res.shown.length >= want || res.next >= res.results.length || checked >= MAX_CHECK) return Promise.resolve(res);
+      var more = want - res.shown.length + (res.check ? 4 : 0);
+      var batch = res.results.slice(res.next, res.next + more);
+      return self.loadText(batch.map(function (r) { return r.doc; })).then(function () {
+        for (var i = 0; i < batch.length && res.shown.length < want; i++) {
+          res.next++;
+          checked++;
+          if (!res.check || self.confirm(batch[i].doc, res.terms)) res.shown.push(batch[i]);
+          else res.rejected++;
+        }
+        return step();
+      });
+    }
+    return step();
+  };
+
+  /* How many results there are: exact once all are checked, else an upper bound. */
+  function resultCount(res) {
+    return res.results.length - res.rejected;
+  }
 
   /* ---------- Highlighting ---------- */
 
@@ -558,11 +767,8 @@
     if (!indexes[url]) {
       /* The search box's script may have started the request already. */
       var pre = root.atlasSearchPrefetch && root.atlasSearchPrefetch[url];
-      indexes[url] = (pre || fetch(url).then(function (r) {
-        if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
-        return r.json();
-      })).then(function (data) {
-        var idx = new Index(data);
+      indexes[url] = (pre || getJSON(url)).then(function (data) {
+        var idx = new Index(data, url.slice(0, url.lastIndexOf('/') + 1));
         mark('atlas-search-ready');
         return idx;
       });
@@ -638,27 +844,38 @@
       }
     }
 
+    var seq = 0, rendered = null;
     function run() {
       var q = input.value;
-      if (!q.trim()) { show(false); list.textContent = ''; return; }
+      if (!q.trim()) { seq++; show(false); list.textContent = ''; rendered = null; return; }
       show(true);
       if (failed) { status.textContent = d.error; return; }
       if (!index) { status.textContent = d.loading; return; }
-      var res = index.search(q);
-      list.textContent = '';
-      all.hidden = true;
-      /* The query shown, for tests and styles. */
-      box.setAttribute('data-search-shown', q);
-      if (!res.terms.length) { status.textContent = d.short; return; }
-      if (!res.results.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
-      status.textContent = format(d.count, { count: res.results.length });
-      res.results.slice(0, DROPDOWN_LIMIT).forEach(function (r) { list.appendChild(resultItem(index, r, res.terms)); });
-      if (res.results.length > DROPDOWN_LIMIT) {
-        all.hidden = false;
-        all.href = d.page + '?q=' + encodeURIComponent(q.trim());
-        all.textContent = format(d.all, { count: res.results.length });
-      }
-      mark('atlas-search-first-results');
+      var my = ++seq; /* a search still under way for another query is not shown */
+      if (q === rendered) return; /* already on screen (the panel reopened) */
+      index.search(q).then(function (res) { return index.take(res, DROPDOWN_LIMIT); }).then(function (res) {
+        if (my !== seq) return;
+        rendered = q;
+        list.textContent = '';
+        all.hidden = true;
+        /* The query shown, for tests and styles. */
+        box.setAttribute('data-search-shown', q);
+        if (!res.terms.length) { status.textContent = d.short; return; }
+        if (!res.shown.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
+        var n = resultCount(res);
+        status.textContent = format(d.count, { count: n });
+        res.shown.slice(0, DROPDOWN_LIMIT).forEach(function (r) { list.appendChild(resultItem(index, r, res.terms)); });
+        if (n > DROPDOWN_LIMIT) {
+          all.hidden = false;
+          all.href = d.page + '?q=' + encodeURIComponent(q.trim());
+          all.textContent = format(d.all, { count: n });
+        }
+        mark('atlas-search-first-results');
+      }, function (err) {
+        if (my !== seq) return;
+        status.textContent = d.error;
+        if (root.console) console.error('atlas search:', err);
+      });
     }
 
     input.addEventListener('input', run);
@@ -710,21 +927,51 @@
     if (params.get('q')) input.value = params.get('q');
     var index = null;
 
+    var seq = 0, sentinel = el('div', 'search-more'), more = null;
+    out.appendChild(sentinel);
     function run() {
       var q = input.value;
       var url = new URL(location.href);
       if (q.trim()) url.searchParams.set('q', q.trim()); else url.searchParams.delete('q');
       history.replaceState(null, '', url);
-      list.textContent = '';
-      if (!q.trim()) { status.textContent = ''; return; }
-      if (!index) { status.textContent = d.loading; return; }
-      var res = index.search(q);
-      page.setAttribute('data-search-shown', q);
-      if (!res.terms.length) { status.textContent = d.short; return; }
-      if (!res.results.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
-      status.textContent = format(d.count, { count: res.results.length });
-      res.results.forEach(function (r) { list.appendChild(resultItem(index, r, res.terms)); });
-      mark('atlas-search-first-results');
+      var my = ++seq;
+      more = null;
+      if (!q.trim()) { list.textContent = ''; status.textContent = ''; return; }
+      if (!index) { list.textContent = ''; status.textContent = d.loading; return; }
+      index.search(q).then(function (res) { return index.take(res, PAGE_BATCH); }).then(function (res) {
+        if (my !== seq) return;
+        list.textContent = '';
+        page.setAttribute('data-search-shown', q);
+        if (!res.terms.length) { status.textContent = d.short; return; }
+        if (!res.shown.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
+        var added = 0;
+        /* Shows the results taken so far, and takes more when the end of the list comes
+         * into view. */
+        more = function () {
+          if (my !== seq) return;
+          status.textContent = format(d.count, { count: resultCount(res) });
+          for (; added < res.shown.length; added++) list.appendChild(resultItem(index, res.shown[added], res.terms));
+          if (res.next < res.results.length && sentinelVisible()) grow();
+        };
+        more();
+        mark('atlas-search-first-results');
+        function grow() {
+          index.take(res, res.shown.length + PAGE_BATCH).then(function () { if (more) more(); });
+        }
+      }, function (err) {
+        if (my !== seq) return;
+        status.textContent = d.error;
+        if (root.console) console.error('atlas search:', err);
+      });
+    }
+    function sentinelVisible() {
+      var r = sentinel.getBoundingClientRect();
+      return r.top < (window.innerHeight || document.documentElement.clientHeight) + 600;
+    }
+    if (root.IntersectionObserver) {
+      new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; }) && more) more();
+      }, { rootMargin: '0px 0px 600px 0px' }).observe(sentinel);
     }
 
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
@@ -744,7 +991,7 @@
     Array.prototype.forEach.call(document.querySelectorAll('[data-search-page]'), attachPage);
   }
 
-  var api = { normalize: normalize, runs: runs, stem: stem, Index: Index, ranges: ranges, snippet: snippet, FORMAT_VERSION: FORMAT_VERSION };
+  var api = { normalize: normalize, runs: runs, stem: stem, shardOf: shardOf, Index: Index, ranges: ranges, snippet: snippet, FORMAT_VERSION: FORMAT_VERSION };
   if (typeof module === 'object' && module.exports) module.exports = api;
   if (typeof document !== 'undefined') {
     root.atlasSearch = api;
