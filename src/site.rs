@@ -239,21 +239,11 @@ impl Site {
         site.add_missing_indexes(&mut diags);
         site.make_pages(&mut diags);
         site.index_lists();
-        site.render_markdown(&mut diags, opts.markdown_cache);
+        site.render_markdown(&mut diags, opts);
         site.check_anchors(&mut diags);
         // Heading ids were only needed for the anchor checks (the pages have their TOC).
         for r in &mut site.rendered {
             r.anchors = HashSet::new();
-        }
-        if opts.release_sources {
-            for f in &mut site.files {
-                f.body = String::new();
-            }
-        }
-        if opts.release_summaries {
-            for r in &mut site.rendered {
-                r.summary = String::new();
-            }
         }
         site.check_schemas(&mut diags);
         site.compute_relations();
@@ -580,11 +570,17 @@ impl Site {
         }
     }
 
-    fn render_markdown(
-        &mut self,
-        diags: &mut Diagnostics,
-        cache: Option<&crate::build::cache::MarkdownCache>,
-    ) {
+    fn render_markdown(&mut self, diags: &mut Diagnostics, opts: &BuildOptions<'_>) {
+        // Released sources are taken out and freed one by one as they are rendered (and
+        // unwanted summaries at once), so they never all sit beside the rendered bodies.
+        let mut bodies: Vec<String> = Vec::new();
+        if opts.release_sources && opts.markdown_cache.is_none() {
+            bodies = self
+                .files
+                .iter_mut()
+                .map(|f| std::mem::take(&mut f.body))
+                .collect();
+        }
         let asset_set: HashSet<&str> = self.assets.iter().map(|a| a.rel.as_str()).collect();
         let base = self.config.base_path();
         let resolvers: Vec<Resolver> = self
@@ -598,16 +594,37 @@ impl Site {
                 base: &base,
             })
             .collect();
-        let results: Vec<Rendered> = match cache {
+        let release_summary = |mut r: Rendered| {
+            if opts.release_summaries {
+                r.summary = String::new();
+            }
+            r
+        };
+        let mut results: Vec<Rendered> = match opts.markdown_cache {
             Some(cache) => cache.render_all(&self.files, &resolvers),
+            None if !bodies.is_empty() => bodies
+                .into_par_iter()
+                .zip(&resolvers)
+                .map(|(body, resolver)| release_summary(markdown::render(&body, resolver)))
+                .collect(),
             None => self
                 .files
                 .par_iter()
                 .zip(&resolvers)
-                .map(|(f, resolver)| markdown::render(&f.body, resolver))
+                .map(|(f, resolver)| release_summary(markdown::render(&f.body, resolver)))
                 .collect(),
         };
         drop(resolvers);
+        if opts.release_sources {
+            for f in &mut self.files {
+                f.body = String::new();
+            }
+        }
+        if opts.release_summaries {
+            for r in &mut results {
+                r.summary = String::new();
+            }
+        }
         for (f, r) in self.files.iter().zip(&results) {
             for e in &r.errors {
                 diags.push(
