@@ -259,7 +259,7 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
 }
 
 /// Words separated by single spaces, no space at either end.
-fn collapse_spaces(s: &str) -> String {
+pub(crate) fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -889,6 +889,16 @@ mod tests {
             .text,
             "stem cells code a b 1 2"
         );
+        // White space of any kind is one space (as collapse_spaces makes it).
+        for md in [
+            "a\u{3000}\n\n  b\t c  ",
+            "  `x   y`  \n\n```\n p \n\n q\n```\n",
+            "甲\u{3000}\n乙 [@news]。",
+            "",
+        ] {
+            let t = render(md, &R).text;
+            assert_eq!(t, collapse_spaces(&t), "{md:?}");
+        }
     }
 
     #[test]

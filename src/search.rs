@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
-use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag, TagEnd};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::content::Kind;
@@ -224,114 +223,6 @@ pub fn bigrams(text: &str) -> Vec<String> {
                 out.push(pair.iter().collect());
             }
         }
-    }
-    out
-}
-
-/// The readable text of a Markdown body: what the page shows, without markup, citation
-/// markers or raw HTML; blocks are separated by a space, and a line break between two
-/// Chinese characters is dropped (as the renderer does).
-pub fn plain_text(markdown: &str) -> String {
-    const CITE: &str = "\u{0}cite";
-    let src = crate::markdown::fix_cjk_emphasis(markdown);
-    let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        link.reference
-            .trim()
-            .starts_with('@')
-            .then(|| (CITE.into(), "".into()))
-    };
-    let parser = Parser::new_with_broken_link_callback(
-        &src,
-        crate::markdown::options(),
-        Some(&mut callback),
-    );
-    let mut out = String::with_capacity(markdown.len());
-    let mut in_cite = false;
-    let mut soft_break = false;
-    let push = |out: &mut String, t: &str, soft_break: &mut bool| {
-        if *soft_break {
-            let prev = out.chars().next_back();
-            let next = t.chars().next();
-            let join = matches!((prev, next), (Some(a), Some(b)) if crate::markdown::is_cjk(a) && crate::markdown::is_cjk(b));
-            if !join {
-                push_collapsed(out, " ");
-            }
-            *soft_break = false;
-        }
-        push_collapsed(out, t);
-    };
-    for event in parser {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == CITE => {
-                // The marker goes, and so does the space before it (`text [@a]。`).
-                out.truncate(out.trim_end().len());
-                in_cite = true
-            }
-            Event::End(TagEnd::Link) if in_cite => in_cite = false,
-            _ if in_cite => {}
-            Event::Text(t) | Event::Code(t) => push(&mut out, &t, &mut soft_break),
-            Event::SoftBreak => soft_break = true,
-            Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock
-                | TagEnd::FootnoteDefinition,
-            ) => {
-                soft_break = false;
-                push_collapsed(&mut out, " ");
-            }
-            _ => {}
-        }
-    }
-    out.truncate(out.trim_end_matches(' ').len());
-    out
-}
-
-/// The byte offset of the first white space character (`char::is_whitespace`) in `s`. Looks
-/// at bytes: only the lead bytes of the non-ASCII white space characters (U+0085, U+00A0,
-/// U+1680, U+2000–U+205F, U+3000) are decoded.
-fn find_whitespace(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return Some(i),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 if s[i..].chars().next().is_some_and(char::is_whitespace) => {
-                return Some(i);
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Appends text with every run of white space as one space, and none at the start (what
-/// [`collapse_spaces`] makes of the whole, but as the text comes).
-fn push_collapsed(out: &mut String, t: &str) {
-    let mut rest = t;
-    while let Some(i) = find_whitespace(rest) {
-        out.push_str(&rest[..i]);
-        if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-        let ws = rest[i..].chars().next().map_or(1, char::len_utf8);
-        rest = &rest[i + ws..];
-    }
-    out.push_str(rest);
-}
-
-fn collapse_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
     }
     out
 }
@@ -1216,7 +1107,7 @@ fn body(site: &Site, page: usize) -> String {
     // The text the Markdown pass kept (collapsed already): only the facts are collapsed here.
     let mut out = site.body(page).text.clone();
     for p in parts {
-        let p = collapse_spaces(&p);
+        let p = crate::markdown::collapse_spaces(&p);
         if !p.is_empty() {
             if !out.is_empty() {
                 out.push(' ');
@@ -1261,34 +1152,6 @@ mod tests {
         // The range copied as it is has no case.
         for c in (0x3001..=0x9FFF).filter_map(char::from_u32) {
             assert!(c.to_lowercase().eq([c]), "{c}");
-        }
-    }
-
-    #[test]
-    fn plain_text_drops_markup_and_citations() {
-        let md = "## 审批历程\n\n2024 年 7 月，Mesoblast 向 FDA\n重新提交了上市申请 [@yingrui-2024-09]。见[美国](@/regions/united-states.md)。\n\n<div>raw</div>\n\n- 一\n- **二**\n";
-        assert_eq!(
-            plain_text(md),
-            "审批历程 2024 年 7 月，Mesoblast 向 FDA 重新提交了上市申请。见美国。 一 二"
-        );
-        // A line break between two Chinese characters is no space.
-        assert_eq!(plain_text("干细胞\n疗法"), "干细胞疗法");
-        // White space is one space, as collapse_spaces makes it.
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let t = format!("a{c}b");
-            assert_eq!(find_whitespace(&t), t.find(char::is_whitespace), "{c:?}");
-        }
-        for md in [
-            "a\u{3000}\n\n  b\t c  ",
-            "  `x   y`  \n\n```\n p \n\n q\n```\n",
-            "甲\u{3000}\n乙 [@a]。",
-            "",
-        ] {
-            let mut raw = String::new();
-            push_collapsed(&mut raw, md);
-            assert!(!raw.contains("  "), "{raw:?}");
-            assert_eq!(collapse_spaces(&raw), collapse_spaces(md));
-            assert_eq!(plain_text(md), collapse_spaces(&plain_text(md)));
         }
     }
 

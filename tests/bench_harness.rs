@@ -19,6 +19,20 @@ fn generate(n: usize, dir: &Path, untranslated_every: usize) -> gen_site::Summar
     gen_site::generate(n, dir, &opts).expect("the generator runs")
 }
 
+/// `atlas build --root <root> -o <out>`.
+fn build(root: &Path, out: &Path) -> common::Run {
+    common::atlas(
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        out.parent().unwrap(),
+    )
+}
+
 fn read_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
         .sort_by_file_name()
@@ -49,16 +63,7 @@ fn generated_site_builds_without_errors_or_warnings() {
     assert_eq!(sum.content_files, 26);
     assert_eq!(sum.untranslated, 0);
     let out = tmp.path().join("out");
-    let run = common::atlas(
-        &[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    let run = build(&root, &out);
     assert!(run.ok(), "{run:?}");
     assert!(
         !run.stderr.contains("warning") && !run.stderr.contains("error"),
@@ -96,16 +101,7 @@ fn untranslated_pages_become_fallbacks_with_one_warning() {
     assert_eq!(sum.untranslated, 3);
     assert_eq!(sum.content_files, 23);
     let out = tmp.path().join("out");
-    let run = common::atlas(
-        &[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    let run = build(&root, &out);
     assert!(run.ok(), "{run:?}");
     assert_eq!(run.stderr.matches("warning").count(), 1, "{run:?}");
     assert!(
@@ -146,16 +142,7 @@ fn large_site_bounds_the_feed_and_the_timeline_picture() {
     let root = tmp.path().join("site");
     generate(320, &root, 7);
     let out = tmp.path().join("out");
-    let run = common::atlas(
-        &[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    let run = build(&root, &out);
     assert!(run.ok(), "{run:?}");
     for lang in ["zh", "en"] {
         let feed = std::fs::read_to_string(out.join(format!("{lang}/atom.xml"))).unwrap();
