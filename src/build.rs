@@ -139,11 +139,8 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     let output = output_dir(args);
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let mut timings = Timings::default();
-    // The search index needs the Chinese segmenter's dictionary: load it meanwhile.
-    let warm = std::thread::spawn(crate::search::warm_up);
     // Nothing reads the Markdown sources once rendered: free them for the render.
     let (site, theme) = load_timed(args, true, &mut timings, None)?;
-    let _ = warm.join();
     let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![

@@ -3,7 +3,7 @@
 //! and read in the reader's browser by the theme's `search.js`.
 //!
 //! Text is split by script. Runs of Chinese (and Japanese kana) characters are segmented into
-//! words with jieba, and every pair of neighbouring characters (a bigram) is indexed too, so a
+//! words with jieba ([`Segmenter`]), and every pair of neighbouring characters (a bigram) is indexed too, so a
 //! query of any two or more characters that occurs in a page finds it, whatever the
 //! segmenter made of the sentence. Runs of letters and digits are lower-cased and stemmed
 //! with the Snowball English stemmer (Porter 2); `search.js` carries the same stemmer, so
@@ -21,11 +21,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::content::Kind;
 use crate::site::Site;
+
+mod segment;
+pub use segment::{CharSet, Segmenter};
 
 /// Version of the index format; `search.js` refuses an index of another version.
 pub const FORMAT_VERSION: u32 = 2;
@@ -144,17 +146,6 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
     out
 }
 
-fn jieba() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(Jieba::new)
-}
-
-/// Loads the segmenter's dictionary (about 0.1 s of CPU), so that a build can do it on a
-/// thread of its own while it reads the site, not when the first index is made.
-pub fn warm_up() {
-    jieba();
-}
-
 fn stemmer() -> &'static Stemmer {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
@@ -168,11 +159,7 @@ pub fn stem(word: &str) -> String {
 /// Segments a run of ideographs into words with jieba (HMM on, so that names missing from
 /// its dictionary still come out as words).
 pub fn segment(run: &str) -> Vec<&str> {
-    segment_with(run, true)
-}
-
-fn segment_with(run: &str, hmm: bool) -> Vec<&str> {
-    jieba().cut(run, hmm).into_iter().map(|t| t.word).collect()
+    Segmenter::for_text(run).cut(run, true)
 }
 
 /// The index terms of a text, in order, with repeats: stems of words of two or more
@@ -190,6 +177,7 @@ fn words_with(text: &str, hmm: bool) -> Vec<String> {
 
 /// [`words_with`] of a text already [`normalize`]d.
 fn words_of_normalized(norm: &str, hmm: bool) -> Vec<String> {
+    let segmenter = Segmenter::for_text(norm);
     let mut out = Vec::new();
     // Words repeat: stem each distinct word once.
     let mut stems: HashMap<&str, String> = HashMap::new();
@@ -201,7 +189,7 @@ fn words_of_normalized(norm: &str, hmm: bool) -> Vec<String> {
                 }
             }
             Run::Ideographs(r) => {
-                for w in segment_with(r, hmm) {
+                for w in segmenter.cut(r, hmm) {
                     if w.chars().nth(1).is_some() {
                         out.push(w.to_string());
                     }
@@ -372,7 +360,7 @@ struct Analysed {
     new_stems: Vec<(Box<str>, Box<str>)>,
 }
 
-fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
+fn analyse(doc: &Doc, stems: &StemCache, segmenter: &Segmenter) -> Analysed {
     let norms = [
         normalize(&doc.title),
         normalize(&doc.names),
@@ -396,9 +384,9 @@ fn analyse(doc: &Doc, stems: &StemCache) -> Analysed {
                 Run::Ideographs(r) => {
                     // Body text is segmented without jieba's HMM (several times faster); a
                     // name missing from the dictionary is still found through the bigrams.
-                    for w in jieba().cut(r, field != BODY) {
-                        if w.word.chars().nth(1).is_some() {
-                            ideo.entry(w.word).or_default().add(field);
+                    for w in segmenter.cut(r, field != BODY) {
+                        if w.chars().nth(1).is_some() {
+                            ideo.entry(w).or_default().add(field);
                         }
                     }
                     let mut prev = None;
@@ -549,6 +537,20 @@ where
     F: Fn(usize) -> Doc + Sync,
 {
     use rayon::prelude::*;
+    // The segmenter holds the dictionary words that the documents' characters can spell:
+    // one pass over the documents to collect them (see `segment`).
+    let chars = (0..n)
+        .into_par_iter()
+        .fold(CharSet::default, |mut set, k| {
+            let d = doc(k);
+            for field in [&d.title, &d.names, &d.description, &d.body] {
+                set.add_text(field);
+            }
+            set
+        })
+        .reduce(CharSet::default, |a, b| a.union(&b));
+    let segmenter = Segmenter::for_chars(&chars);
+    drop(chars);
     let mut stems = StemCache::default();
     let mut words: FxMap<Box<str>, List> = FxMap::default();
     let mut grams: FxMap<[char; 2], List> = FxMap::default();
@@ -566,7 +568,7 @@ where
             .into_par_iter()
             .map(|k| {
                 let d = doc(k);
-                let a = analyse(&d, &stems);
+                let a = analyse(&d, &stems, &segmenter);
                 (d, a)
             })
             .collect();

@@ -1,0 +1,305 @@
+//! Chinese word segmentation for the search index: jieba (jieba-rs), fed with only the words
+//! of its dictionary that the text to cut can contain.
+//!
+//! jieba's whole dictionary (349,045 words) takes about 0.1 s of CPU and 30 MiB to load, more
+//! than the rest of a 1,000-page build's index. But cutting a run of characters only ever
+//! looks up words that occur in it, and scores a cut by each word's frequency over the
+//! dictionary's total frequency. So a [`Segmenter`] is made for a set of characters: it holds
+//! the dictionary's words made of those characters only, plus one placeholder entry (a
+//! private-use character, never in an indexed run) that brings the total back to the whole
+//! dictionary's. It cuts every text made of those characters exactly as jieba with its whole
+//! dictionary does (the unit tests compare the two on the atlas's own content).
+//!
+//! The dictionary is jieba's own `dict.txt` (MIT-licensed, from the jieba project), stored as
+//! a finite-state transducer ([`fst`]) from each word to its frequency, with the empty key
+//! holding the total: `src/search/jieba-dict.fst`, written by `examples/jieba-dict.rs`. It is
+//! compiled into the binary and searched in place; the words of a set of characters are
+//! found by an automaton that leaves every branch at its first character outside the set.
+
+use fst::{Automaton, IntoStreamer, Map, Streamer};
+use jieba_rs::Jieba;
+
+use super::is_ideograph;
+
+static DICT: &[u8] = include_bytes!("jieba-dict.fst");
+
+/// Stands for the words left out, so that jieba's total frequency is the whole dictionary's.
+/// A private-use character: not an ideograph, so never in a run that is cut.
+const PLACEHOLDER: &str = "\u{E000}";
+
+/// Code points past the last ideograph (extension G ends at U+3134F).
+const LIMIT: usize = 0x3_1350;
+
+/// A set of ideographs (the characters [`is_ideograph`] accepts); others are never in it.
+#[derive(Clone)]
+pub struct CharSet {
+    bits: Vec<u64>,
+}
+
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet {
+            bits: vec![0; LIMIT.div_ceil(64)],
+        }
+    }
+}
+
+impl CharSet {
+    /// Adds the ideographs of `text`.
+    pub fn add_text(&mut self, text: &str) {
+        for c in text.chars() {
+            // Fast path: ASCII, Latin, Cyrillic... and CJK punctuation are below U+3007.
+            if (c as u32) >= 0x3007 && is_ideograph(c) {
+                let i = c as usize;
+                self.bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+    }
+
+    /// Adds every character of `other`.
+    pub fn union(mut self, other: &CharSet) -> CharSet {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn contains(&self, cp: u32) -> bool {
+        let i = cp as usize;
+        i < LIMIT && self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Number of characters in the set.
+    pub fn len(&self) -> usize {
+        self.bits.iter().map(|b| b.count_ones() as usize).sum()
+    }
+
+    /// True when the set has no character.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|&b| b == 0)
+    }
+}
+
+/// Matches the keys (UTF-8) made only of characters of a [`CharSet`]. A state is the code
+/// point decoded so far and the bytes it still needs, or `None` once a character is outside
+/// the set (or the bytes are not UTF-8), which ends the branch.
+struct MadeOf<'a>(&'a CharSet);
+
+impl Automaton for MadeOf<'_> {
+    type State = Option<(u32, u8)>;
+
+    fn start(&self) -> Self::State {
+        Some((0, 0))
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        matches!(state, Some((_, 0)))
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        state.is_some()
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        let (cp, need) = (*state)?;
+        let (cp, need) = if need == 0 {
+            match byte {
+                0x00..=0x7F => (u32::from(byte), 0),
+                0xC2..=0xDF => (u32::from(byte & 0x1F), 1),
+                0xE0..=0xEF => (u32::from(byte & 0x0F), 2),
+                0xF0..=0xF4 => (u32::from(byte & 0x07), 3),
+                _ => return None,
+            }
+        } else if byte & 0xC0 == 0x80 {
+            ((cp << 6) | u32::from(byte & 0x3F), need - 1)
+        } else {
+            return None;
+        };
+        if need > 0 || self.0.contains(cp) {
+            Some((cp, need))
+        } else {
+            None
+        }
+    }
+}
+
+/// jieba with the words of its dictionary that a set of characters can spell.
+pub struct Segmenter {
+    jieba: Jieba,
+    words: usize,
+}
+
+impl Segmenter {
+    /// A segmenter that cuts text made of the characters of `chars` (and any other
+    /// characters that are not ideographs) as jieba with its whole dictionary does.
+    pub fn for_chars(chars: &CharSet) -> Segmenter {
+        let mut jieba = Jieba::empty();
+        let mut words = 0;
+        // A build error of the embedded file is caught by the unit tests; should one ever
+        // slip through, the segmenter still works, without a dictionary (every character
+        // is then a word of its own or joined by jieba's HMM).
+        if let Ok(dict) = Map::new(DICT) {
+            let total = dict.get("").unwrap_or(0);
+            let mut kept = 0u64;
+            if !chars.is_empty() {
+                let mut stream = dict.search(MadeOf(chars)).into_stream();
+                while let Some((word, freq)) = stream.next() {
+                    let Ok(word) = std::str::from_utf8(word) else {
+                        continue;
+                    };
+                    if word.is_empty() {
+                        continue;
+                    }
+                    jieba.add_word(word, Some(freq as usize), None);
+                    kept += freq;
+                    words += 1;
+                }
+            }
+            jieba.add_word(PLACEHOLDER, Some(total.saturating_sub(kept) as usize), None);
+        }
+        Segmenter { jieba, words }
+    }
+
+    /// A segmenter for the ideographs of `text`.
+    pub fn for_text(text: &str) -> Segmenter {
+        let mut chars = CharSet::default();
+        chars.add_text(text);
+        Segmenter::for_chars(&chars)
+    }
+
+    /// The words of a run of ideographs, in order. With `hmm`, jieba's hidden Markov model
+    /// joins characters that start no dictionary word into words (names missing from the
+    /// dictionary); without it (several times faster) they stay one character each.
+    pub fn cut<'a>(&self, run: &'a str, hmm: bool) -> Vec<&'a str> {
+        self.jieba
+            .cut(run, hmm)
+            .into_iter()
+            .map(|t| t.word)
+            .collect()
+    }
+
+    /// How many words of jieba's dictionary the segmenter holds.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every indexed run of ideographs in a text.
+    fn runs(text: &str) -> Vec<&str> {
+        crate::search::runs(text)
+            .into_iter()
+            .filter_map(|r| match r {
+                crate::search::Run::Ideographs(r) => Some(r),
+                crate::search::Run::Word(_) => None,
+            })
+            .collect()
+    }
+
+    /// All Markdown of the atlas's own content, and of the test fixtures.
+    fn corpus() -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut text = String::new();
+        for dir in ["content", "tests/fixtures"] {
+            for e in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let e = e.expect("walk the corpus");
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    // (Some fixtures are not UTF-8 on purpose.)
+                    let bytes = std::fs::read(e.path()).expect("read");
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                    text.push('\n');
+                }
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn embedded_dictionary_is_jiebas_with_its_total() {
+        let dict = Map::new(DICT).expect("the embedded dictionary is an FST");
+        assert_eq!(dict.len(), 349_045 + 1, "jieba's words and the total");
+        let mut sum = 0u64;
+        let mut stream = dict.stream();
+        while let Some((word, freq)) = stream.next() {
+            if !word.is_empty() {
+                sum += freq;
+            }
+        }
+        assert_eq!(dict.get(""), Some(sum));
+        // The same words as jieba-rs's own dictionary (which the tests load).
+        let full = Jieba::new();
+        assert!(
+            format!("{full:?}").contains("records_len: 349045"),
+            "{full:?}"
+        );
+        let mut stream = dict.stream();
+        while let Some((word, _)) = stream.next() {
+            let word = std::str::from_utf8(word).expect("UTF-8");
+            assert!(word.is_empty() || full.has_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn cuts_exactly_as_jieba_with_its_whole_dictionary() {
+        let text = crate::search::normalize(&corpus());
+        let runs = runs(&text);
+        assert!(
+            runs.len() > 1_000,
+            "the corpus has Chinese text: {}",
+            runs.len()
+        );
+        let full = Jieba::new();
+        let seg = Segmenter::for_text(&text);
+        assert!(
+            seg.words() > 10_000 && seg.words() < 349_045,
+            "{}",
+            seg.words()
+        );
+        for hmm in [false, true] {
+            let mut differ = Vec::new();
+            for r in &runs {
+                let want: Vec<&str> = full.cut(r, hmm).into_iter().map(|t| t.word).collect();
+                let got = seg.cut(r, hmm);
+                if want != got {
+                    differ.push(format!("{r}: jieba {want:?}, atlas {got:?}"));
+                }
+            }
+            assert!(differ.is_empty(), "hmm {hmm}: {}", differ.join("\n"));
+        }
+    }
+
+    #[test]
+    fn holds_only_words_of_its_characters() {
+        let seg = Segmenter::for_text("干细胞治疗");
+        assert!(seg.words() > 0 && seg.words() < 50, "{}", seg.words());
+        assert_eq!(seg.cut("干细胞治疗", false), ["干细胞", "治疗"]);
+        // No ideographs: no words, and text is still cut.
+        let none = Segmenter::for_text("stem cells");
+        assert_eq!(none.words(), 0);
+        assert_eq!(none.cut("干细胞", false), ["干", "细", "胞"]);
+    }
+
+    #[test]
+    fn automaton_rejects_characters_outside_the_set_and_bad_utf8() {
+        let mut set = CharSet::default();
+        set.add_text("细胞 abc");
+        assert_eq!(set.len(), 2, "only ideographs are kept");
+        let a = MadeOf(&set);
+        let run = |bytes: &[u8]| {
+            let mut s = a.start();
+            for &b in bytes {
+                s = a.accept(&s, b);
+            }
+            s
+        };
+        assert!(a.is_match(&run("细胞".as_bytes())));
+        assert!(!a.can_match(&run("干".as_bytes())));
+        assert!(!a.can_match(&run(b"a")), "ASCII is not an ideograph");
+        assert!(!a.can_match(&run(&[0xFF])));
+        assert!(!a.can_match(&run(&[0xE7, 0x41])));
+        assert!(!a.is_match(&run(&"细".as_bytes()[..2])), "half a character");
+    }
+}
