@@ -809,7 +809,7 @@ impl<'a> Renderer<'a> {
                 let (csv, json) = self.compare_data(lang, &table);
                 return Ok(Written {
                     path: format!("{lang}/compare/index.html"),
-                    bytes: html.into_bytes(),
+                    bytes: html,
                     more: vec![
                         (format!("{lang}/compare/table.csv"), csv),
                         (format!("{lang}/compare/table.json"), json),
@@ -856,7 +856,7 @@ impl<'a> Renderer<'a> {
                 let (path, html) = self
                     .render_html(job)
                     .map_err(|e| tera_diagnostics(&e, &tdir, &site.paths.root))?;
-                (path, html.into_bytes())
+                (path, html)
             }
         };
         Ok(Written {
@@ -1048,7 +1048,15 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    fn render_html(&self, job: &Job) -> Result<(String, String), tera::Error> {
+    /// Renders a template to bytes: straight into a buffer, without the copy and UTF-8 check
+    /// of `Tera::render` (the output of a template is UTF-8 by construction).
+    fn render_template(&self, name: &str, c: &tera::Context) -> Result<Vec<u8>, tera::Error> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.theme.tera.render_to(name, c, &mut out)?;
+        Ok(out)
+    }
+
+    fn render_html(&self, job: &Job) -> Result<(String, Vec<u8>), tera::Error> {
         let site = self.site;
         let base = site.config.base_path();
         match job {
@@ -1119,7 +1127,7 @@ impl<'a> Renderer<'a> {
                     );
                 }
                 c.insert_value("page", self.page_value(*i));
-                let html = self.theme.tera.render(&template, &c)?;
+                let html = self.render_template(&template, &c)?;
                 Ok((format!("{}index.html", p.path), html))
             }
             Job::Timeline(lang) => {
@@ -1155,7 +1163,7 @@ impl<'a> Renderer<'a> {
                     "reviewed",
                     &self.reviewed(site.langs[lang].timeline.iter().map(|e| e.page)),
                 );
-                let html = self.theme.tera.render("timeline.html", &c)?;
+                let html = self.render_template("timeline.html", &c)?;
                 Ok((format!("{lang}/timeline/index.html"), html))
             }
             Job::Sources(lang) => {
@@ -1188,7 +1196,7 @@ impl<'a> Renderer<'a> {
                     "reviewed",
                     &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
                 );
-                let html = self.theme.tera.render("sources.html", &c)?;
+                let html = self.render_template("sources.html", &c)?;
                 Ok((format!("{lang}/sources/index.html"), html))
             }
             Job::Taxonomy(lang, ti) => {
@@ -1207,7 +1215,7 @@ impl<'a> Renderer<'a> {
                     "reviewed",
                     &self.reviewed(t.terms.iter().flat_map(|x| x.pages.iter().copied())),
                 );
-                let html = self.theme.tera.render("taxonomy.html", &c)?;
+                let html = self.render_template("taxonomy.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
             Job::Term(lang, ti, term) => {
@@ -1227,7 +1235,7 @@ impl<'a> Renderer<'a> {
                 let pages: Vec<Value> = term.pages.iter().map(|&i| self.page_ref(i)).collect();
                 c.insert_value("pages", Value::from(pages));
                 c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
-                let html = self.theme.tera.render("term.html", &c)?;
+                let html = self.render_template("term.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
             Job::SearchPage(lang) => {
@@ -1256,7 +1264,7 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 c.insert_value("groups", Value::from(groups));
-                let html = self.theme.tera.render("search.html", &c)?;
+                let html = self.render_template("search.html", &c)?;
                 Ok((format!("{path}index.html"), html))
             }
             Job::Root => {
@@ -1269,7 +1277,7 @@ impl<'a> Renderer<'a> {
                     .map(|l| json!({"code": l.code, "tag": l.tag, "name": l.name, "title": l.title, "description": l.description, "url": format!("{base}{}/", l.code), "prompt": self.t(&l.code, "choose_language")}))
                     .collect();
                 c.insert("choices", &choices);
-                let html = self.theme.tera.render("root.html", &c)?;
+                let html = self.render_template("root.html", &c)?;
                 Ok(("index.html".into(), html))
             }
             Job::NotFound => {
@@ -1282,7 +1290,7 @@ impl<'a> Renderer<'a> {
                     .map(|l| json!({"code": l.code, "tag": l.tag, "name": l.name, "url": format!("{base}{}/", l.code), "title": self.t(&l.code, "not_found_title"), "text": self.t(&l.code, "not_found_text"), "home": self.t(&l.code, "home")}))
                     .collect();
                 c.insert("choices", &choices);
-                let html = self.theme.tera.render("404.html", &c)?;
+                let html = self.render_template("404.html", &c)?;
                 Ok(("404.html".into(), html))
             }
             other => Err(tera::Error::message(format!(
@@ -1358,7 +1366,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The comparison page, from the table [`Self::make_compare_value`] made.
-    fn compare_html(&self, lang: &str, table: &Json) -> Result<String, tera::Error> {
+    fn compare_html(&self, lang: &str, table: &Json) -> Result<Vec<u8>, tera::Error> {
         let site = self.site;
         let base = site.config.base_path();
         let mut c = self.ctx(
@@ -1382,7 +1390,7 @@ impl<'a> Renderer<'a> {
         );
         c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
         c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
-        let html = self.theme.tera.render("compare.html", &c)?;
+        let html = self.render_template("compare.html", &c)?;
         Ok(html)
     }
 
