@@ -543,6 +543,7 @@ pub fn render_site(
                     site,
                     lang,
                     crate::search::Limits::default(),
+                    r.segmenter(),
                     &mut |path, bytes| {
                         if err.is_none() {
                             if let Err(e) = out.write(&path, &bytes) {
@@ -655,6 +656,8 @@ pub struct Renderer<'a> {
     /// Per language and source id: the source's values, by its number `n` on the page
     /// (0: none), for every number a page uses.
     sources: BTreeMap<String, HashMap<String, Vec<Value>>>,
+    /// The search indexes' segmenter, made on first use for all languages.
+    segmenter: std::sync::OnceLock<crate::search::Segmenter>,
 }
 
 impl<'a> Renderer<'a> {
@@ -750,6 +753,7 @@ impl<'a> Renderer<'a> {
             common,
             refs,
             sources,
+            segmenter: std::sync::OnceLock::new(),
         }
     }
 
@@ -795,6 +799,12 @@ impl<'a> Renderer<'a> {
         c
     }
 
+    /// The search indexes' segmenter (see [`crate::search::site_segmenter`]).
+    fn segmenter(&self) -> &crate::search::Segmenter {
+        self.segmenter
+            .get_or_init(|| crate::search::site_segmenter(self.site))
+    }
+
     /// Renders one output.
     pub fn render(&self, job: &Job) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
@@ -818,13 +828,17 @@ impl<'a> Renderer<'a> {
             }
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
             Job::SearchIndex(lang) => {
-                let out = crate::search::index_files(site, lang);
+                let mut more = Vec::new();
+                let out = crate::search::index_files_to(
+                    site,
+                    lang,
+                    crate::search::Limits::default(),
+                    self.segmenter(),
+                    &mut |p, b| more.push((p, b)),
+                );
+                more.extend(out.files);
                 let (path, bytes) = out.manifest;
-                return Ok(Written {
-                    path,
-                    bytes,
-                    more: out.files,
-                });
+                return Ok(Written { path, bytes, more });
             }
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (

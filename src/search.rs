@@ -551,6 +551,23 @@ where
         .reduce(CharSet::default, |a, b| a.union(&b));
     let segmenter = Segmenter::for_chars(&chars);
     drop(chars);
+    build_files_segmented(lang, sections, n, doc, limits, &segmenter, emit)
+}
+
+/// [`build_files_to`] with a segmenter made for (at least) the documents' ideographs.
+fn build_files_segmented<F>(
+    lang: &str,
+    sections: &[String],
+    n: usize,
+    doc: F,
+    limits: Limits,
+    segmenter: &Segmenter,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Output
+where
+    F: Fn(usize) -> Doc + Sync,
+{
+    use rayon::prelude::*;
     let mut stems = StemCache::default();
     let mut words: FxMap<Box<str>, List> = FxMap::default();
     let mut grams: FxMap<[char; 2], List> = FxMap::default();
@@ -568,7 +585,7 @@ where
             .into_par_iter()
             .map(|k| {
                 let d = doc(k);
-                let a = analyse(&d, &stems, &segmenter);
+                let a = analyse(&d, &stems, segmenter);
                 (d, a)
             })
             .collect();
@@ -961,17 +978,47 @@ pub fn index_files(site: &Site, lang: &str) -> Output {
 /// [`index_files`] with other limits.
 pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
     let mut early = Vec::new();
-    let mut out = index_files_to(site, lang, limits, &mut |p, b| early.push((p, b)));
+    let segmenter = site_segmenter(site);
+    let mut out = index_files_to(site, lang, limits, &segmenter, &mut |p, b| {
+        early.push((p, b))
+    });
     early.append(&mut out.files);
     out.files = early;
     out
 }
 
-/// [`index_files_with`], handing text chunks to `emit` as they fill (see [`build_files_to`]).
+/// The segmenter for the indexes of every language of the site: it holds the dictionary
+/// words that the ideographs of any page's indexed text can spell.
+pub fn site_segmenter(site: &Site) -> Segmenter {
+    use rayon::prelude::*;
+    let chars = (0..site.pages.len())
+        .into_par_iter()
+        .fold(CharSet::default, |mut set, i| {
+            indexed_text(site, i, &mut |t| set.add_text(t));
+            set
+        })
+        .reduce(CharSet::default, |a, b| a.union(&b));
+    Segmenter::for_chars(&chars)
+}
+
+/// Hands over every text a page's document is made of ([`names`] and [`body`] join and
+/// dedupe them).
+fn indexed_text(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
+    let front = &site.file(page).front;
+    f(&front.title);
+    f(front.description.as_deref().unwrap_or_default());
+    name_candidates(site, page, f);
+    f(&site.body(page).text);
+    facts(site, page, &mut |fact| f(fact));
+}
+
+/// [`index_files_with`], handing text chunks to `emit` as they fill (see [`build_files_to`]),
+/// with a segmenter from [`site_segmenter`] (made once for all languages).
 pub fn index_files_to(
     site: &Site,
     lang: &str,
     limits: Limits,
+    segmenter: &Segmenter,
     emit: &mut dyn FnMut(String, Vec<u8>),
 ) -> Output {
     let site_title = site
@@ -1009,7 +1056,7 @@ pub fn index_files_to(
         };
         docs.push((i, s));
     }
-    build_files_to(
+    build_files_segmented(
         lang,
         &sections,
         docs.len(),
@@ -1026,6 +1073,7 @@ pub fn index_files_to(
             }
         },
         limits,
+        segmenter,
         emit,
     )
 }
@@ -1049,75 +1097,78 @@ pub fn build_index(site: &Site, lang: &str) -> Index {
 /// The page's own names and aliases, then the titles and names of its translations; each
 /// once, and not the title again.
 fn names(site: &Site, page: usize) -> String {
+    let title = normalize(&site.file(page).front.title);
+    let mut seen = BTreeSet::from([title]);
+    let mut out: Vec<String> = Vec::new();
+    name_candidates(site, page, &mut |name| {
+        let name = name.trim();
+        if !name.is_empty() && seen.insert(normalize(name)) {
+            out.push(name.to_string());
+        }
+    });
+    out.join(NAME_SEPARATOR)
+}
+
+/// The names [`names`] chooses from, in order: the page's region names or drug names and
+/// aliases, then for each translation its title and names.
+fn name_candidates(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
     let mut pages = vec![page];
     pages.extend(
         site.translations(page)
             .into_iter()
             .filter(|&t| t != page && !site.pages[t].fallback),
     );
-    let title = normalize(&site.file(page).front.title);
-    let mut seen = BTreeSet::from([title]);
-    let mut out: Vec<String> = Vec::new();
     for (n, &p) in pages.iter().enumerate() {
         let fm = &site.file(p).front;
-        let mut list: Vec<&str> = Vec::new();
         if n > 0 {
-            list.push(&fm.title);
+            f(&fm.title);
         }
         if let Some(r) = &fm.region {
-            list.extend(r.names.iter().map(String::as_str));
+            r.names.iter().for_each(|name| f(name));
         }
         if let Some(d) = &fm.drug {
-            list.extend(
-                [&d.brand, &d.inn, &d.name_zh]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
-            list.extend(d.aliases.iter().map(String::as_str));
-        }
-        for name in list {
-            let name = name.trim();
-            if !name.is_empty() && seen.insert(normalize(name)) {
-                out.push(name.to_string());
-            }
+            [&d.brand, &d.inn, &d.name_zh]
+                .into_iter()
+                .flatten()
+                .for_each(|name| f(name));
+            d.aliases.iter().for_each(|name| f(name));
         }
     }
-    out.join(NAME_SEPARATOR)
 }
 
 /// The body text, then the facts of the page's fact box: regulators, drug facts, events and
 /// comparison notes.
 fn body(site: &Site, page: usize) -> String {
-    let f = site.file(page);
-    let mut parts = vec![];
-    if let Some(r) = &f.front.region {
-        parts.extend(r.regulators.iter().cloned());
-        parts.extend(r.events.iter().map(|e| e.title.clone()));
-        parts.extend(r.compare.values().filter_map(|v| v.note.clone()));
-    }
-    if let Some(d) = &f.front.drug {
-        parts.extend(
-            [&d.developer, &d.cell_type, &d.tissue_source, &d.regulator]
-                .into_iter()
-                .flatten()
-                .cloned(),
-        );
-        parts.extend(d.indications.iter().cloned());
-        parts.extend(d.events.iter().map(|e| e.title.clone()));
-    }
     // The text the Markdown pass kept (collapsed already): only the facts are collapsed here.
     let mut out = site.body(page).text.clone();
-    for p in parts {
-        let p = crate::markdown::collapse_spaces(&p);
+    facts(site, page, &mut |fact| {
+        let p = crate::markdown::collapse_spaces(fact);
         if !p.is_empty() {
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(&p);
         }
-    }
+    });
     out
+}
+
+/// The facts of a page's fact box, in order, as [`body`] adds them.
+fn facts(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
+    let front = &site.file(page).front;
+    if let Some(r) = &front.region {
+        r.regulators.iter().for_each(|x| f(x));
+        r.events.iter().for_each(|e| f(&e.title));
+        r.compare.values().filter_map(|v| v.note.as_deref()).for_each(&mut *f);
+    }
+    if let Some(d) = &front.drug {
+        [&d.developer, &d.cell_type, &d.tissue_source, &d.regulator]
+            .into_iter()
+            .flatten()
+            .for_each(|x| f(x));
+        d.indications.iter().for_each(|x| f(x));
+        d.events.iter().for_each(|e| f(&e.title));
+    }
 }
 
 #[cfg(test)]
