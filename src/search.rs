@@ -433,37 +433,8 @@ fn analyse(doc: &Doc, stems: &StemCache, segmenter: &Segmenter) -> Analysed {
 
 /// Appends a JSON string (quoted, escaped) to `out`.
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-        return;
-    }
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: Option<&[u8]> = match b {
-            b'"' => Some(b"\\\""),
-            b'\\' => Some(b"\\\\"),
-            b'\n' => Some(b"\\n"),
-            b'\r' => Some(b"\\r"),
-            b'\t' => Some(b"\\t"),
-            0..=0x1f => None,
-            _ => continue,
-        };
-        out.extend_from_slice(&s.as_bytes()[start..i]);
-        match esc {
-            Some(e) => out.extend_from_slice(e),
-            None => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 15) as usize]);
-            }
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&s.as_bytes()[start..]);
-    out.push(b'"');
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(out, s);
 }
 
 /// A posting list being built: the next document number it can hold, and its digits.
@@ -506,6 +477,9 @@ fn chunk_header(first: usize) -> String {
 /// Documents are analysed this many at a time (in parallel), then merged in order: the
 /// transient memory is that of one batch, whatever the size of the site.
 const BATCH: usize = 256;
+/// The first batch is smaller: the stems it finds are shared with the documents after it
+/// (each document of a batch stems the words the batches before it did not have).
+const FIRST_BATCH: usize = 16;
 
 /// Builds the index files of one language from `n` documents; `doc(k)` makes document `k`
 /// (called in parallel, each once). See docs/search.md for the format.
@@ -580,7 +554,7 @@ where
     let mut text_bytes = 0usize;
     let mut start = 0;
     while start < n {
-        let end = (start + BATCH).min(n);
+        let end = (start + if start == 0 { FIRST_BATCH } else { BATCH }).min(n);
         let batch: Vec<(Doc, Analysed)> = (start..end)
             .into_par_iter()
             .map(|k| {
