@@ -260,12 +260,39 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
 
 /// Words separated by single spaces, no space at either end.
 pub(crate) fn collapse_spaces(s: &str) -> String {
+    // What `s.split_whitespace()` joined with spaces gives, without decoding every character:
+    // white space is ASCII, or a character whose first byte is one of 0xC2, 0xE1, 0xE2,
+    // 0xE3 (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000); ideographs start with others.
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
+    let b = s.as_bytes();
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        let space = match b[i] {
+            0x09..=0x0D | b' ' => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => c.len_utf8(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        if space == 0 {
+            i += 1;
+            continue;
+        }
+        if i > start {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..i]);
+        }
+        i += space;
+        start = i;
+    }
+    if start < b.len() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -869,6 +896,30 @@ mod tests {
         assert_eq!(render(&zh, &R).word_count, 800);
         let en = "word ".repeat(440);
         assert_eq!(render(&en, &R).reading_time, 2);
+    }
+
+    #[test]
+    fn collapse_spaces_is_split_whitespace_joined() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert!(spaces.len() > 20, "{spaces:?}");
+        let mut cases = vec![
+            String::new(),
+            " ".into(),
+            "a".into(),
+            "  a  b\t\nc ".into(),
+            "干细胞\u{3000}治疗\u{a0}x\u{2028}y\u{85}z\u{1680}".into(),
+            "é à\u{200b}ü".into(), // U+200B is not white space
+        ];
+        for c in &spaces {
+            cases.push(format!("x{c}y{c}{c}干{c}"));
+        }
+        for case in cases {
+            let want = case.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_spaces(&case), want, "{case:?}");
+        }
     }
 
     #[test]

@@ -70,12 +70,37 @@ pub fn normalize(s: &str) -> String {
         return folded.to_lowercase();
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c as u32 {
-            0..=0x7F => out.push(c.to_ascii_lowercase()),
-            // CJK punctuation, kana and ideographs have no case.
-            0x3001..=0x9FFF => out.push(c),
-            _ => out.extend(fold_width(c).to_lowercase()),
+    // Runs of ASCII and of CJK characters (U+3001-U+9FFF: no case, no width to fold) are
+    // copied as they are (ASCII then lower-cased in place); other characters one by one.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i] < 0x80 {
+            i += 1;
+        }
+        if i > start {
+            let at = out.len();
+            out.push_str(&s[start..i]);
+            out[at..].make_ascii_lowercase();
+        }
+        let start = i;
+        // Three-byte characters from U+3001 (E3 80 81) to U+9FFF (E9 BF BF).
+        while i + 2 < b.len()
+            && (0xE3..=0xE9).contains(&b[i])
+            && (b[i] != 0xE3 || b[i + 1] != 0x80 || b[i + 2] != 0x80)
+        {
+            i += 3;
+        }
+        if i > start {
+            out.push_str(&s[start..i]);
+            continue;
+        }
+        if let Some(c) = s[i..].chars().next() {
+            if (c as u32) >= 0x80 {
+                out.extend(fold_width(c).to_lowercase());
+                i += c.len_utf8();
+            }
         }
     }
     out
@@ -126,8 +151,23 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut cur = K::Other;
-    for (i, c) in text.char_indices() {
-        let k = kind(c);
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // ASCII without decoding; other characters decoded one at a time.
+        let (k, len) = if b[i] < 0x80 {
+            let k = if b[i].is_ascii_alphanumeric() {
+                K::Word
+            } else {
+                K::Other
+            };
+            (k, 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (kind(c), c.len_utf8()),
+                None => break,
+            }
+        };
         if k != cur {
             match cur {
                 K::Ideo => out.push(Run::Ideographs(&text[start..i])),
@@ -137,6 +177,7 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
             start = i;
             cur = k;
         }
+        i += len;
     }
     match cur {
         K::Ideo => out.push(Run::Ideographs(&text[start..])),
@@ -1172,6 +1213,10 @@ mod tests {
         for s in [
             "ÀÉÎ İstanbul ΣΊΣΥΦΟΣ Σ ß ẞ Ǆ ǅ 深圳ＡＢ　、。「」ﾃｽﾄ Ⓐ 𐐀",
             "ÀÉÎ İstanbul Ǆ 深圳ＡＢ　、。 Ⓐ 𐐀 ＳＨＥＮＺＨＥＮ",
+            "ABC深圳　Ｘ\u{3000}\u{3001}\u{9FFF}\u{A000}ꀀ\u{2FFF}Dé",
+            "　",
+            "深",
+            "",
         ] {
             let slow: String = s.chars().map(fold_width).collect::<String>().to_lowercase();
             assert_eq!(normalize(s), slow);
