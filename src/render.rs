@@ -656,8 +656,11 @@ pub struct Renderer<'a> {
     /// Per language and source id: the source's values, by its number `n` on the page
     /// (0: none), for every number a page uses.
     sources: BTreeMap<String, HashMap<String, Vec<Value>>>,
-    /// The search indexes' segmenter, made on first use for all languages.
-    segmenter: std::sync::OnceLock<crate::search::Segmenter>,
+    /// The search indexes' segmenter, made (or taken from `segmenters`) on first use, for
+    /// all languages.
+    segmenter: std::sync::OnceLock<std::sync::Arc<crate::search::Segmenter>>,
+    /// Where the segmenter of the last build is kept (`atlas serve`).
+    segmenters: Option<&'a crate::search::SegmenterCache>,
 }
 
 impl<'a> Renderer<'a> {
@@ -754,6 +757,7 @@ impl<'a> Renderer<'a> {
             refs,
             sources,
             segmenter: std::sync::OnceLock::new(),
+            segmenters: None,
         }
     }
 
@@ -799,10 +803,19 @@ impl<'a> Renderer<'a> {
         c
     }
 
+    /// Keeps the search indexes' segmenter in `cache` for the next renderer, and takes it
+    /// from there when it still covers the site.
+    pub fn with_segmenter_cache(mut self, cache: &'a crate::search::SegmenterCache) -> Self {
+        self.segmenters = Some(cache);
+        self
+    }
+
     /// The search indexes' segmenter (see [`crate::search::site_segmenter`]).
     fn segmenter(&self) -> &crate::search::Segmenter {
-        self.segmenter
-            .get_or_init(|| crate::search::site_segmenter(self.site))
+        self.segmenter.get_or_init(|| match self.segmenters {
+            Some(cache) => cache.get(self.site),
+            None => std::sync::Arc::new(crate::search::site_segmenter(self.site)),
+        })
     }
 
     /// Renders one output.

@@ -564,8 +564,7 @@ where
             set
         })
         .reduce(CharSet::default, |a, b| a.union(&b));
-    let segmenter = Segmenter::for_chars(&chars);
-    drop(chars);
+    let segmenter = Segmenter::for_chars(chars);
     build_files_segmented(lang, sections, n, doc, limits, &segmenter, emit)
 }
 
@@ -1005,15 +1004,48 @@ pub fn index_files_with(site: &Site, lang: &str, limits: Limits) -> Output {
 /// The segmenter for the indexes of every language of the site: it holds the dictionary
 /// words that the ideographs of any page's indexed text can spell.
 pub fn site_segmenter(site: &Site) -> Segmenter {
+    Segmenter::for_chars(site_chars(site))
+}
+
+/// The segmenter of the last build, kept for the next (`atlas serve`): reused while it
+/// covers the site's characters (see [`Segmenter::covers`]), else made again for the
+/// characters of both, so that a rebuild seldom makes one.
+#[derive(Default)]
+pub struct SegmenterCache(std::sync::Mutex<Option<std::sync::Arc<Segmenter>>>);
+
+impl std::fmt::Debug for SegmenterCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SegmenterCache")
+    }
+}
+
+impl SegmenterCache {
+    /// A segmenter for the site: the last one if it covers the site.
+    pub fn get(&self, site: &Site) -> std::sync::Arc<Segmenter> {
+        let chars = site_chars(site);
+        let mut last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let chars = match last.as_ref() {
+            Some(s) if s.covers(&chars) => return s.clone(),
+            Some(s) => chars.union(s.chars()),
+            None => chars,
+        };
+        let s = std::sync::Arc::new(Segmenter::for_chars(chars));
+        *last = Some(s.clone());
+        s
+    }
+}
+
+/// The ideographs of every page's indexed text, in every language, and their pairs: what
+/// the indexes' segmenter must cover.
+pub fn site_chars(site: &Site) -> CharSet {
     use rayon::prelude::*;
-    let chars = (0..site.pages.len())
+    (0..site.pages.len())
         .into_par_iter()
         .fold(CharSet::default, |mut set, i| {
             indexed_text(site, i, &mut |t| set.add_text(t));
             set
         })
-        .reduce(CharSet::default, |a, b| a.union(&b));
-    Segmenter::for_chars(&chars)
+        .reduce(CharSet::default, |a, b| a.union(&b))
 }
 
 /// Hands over every text a page's document is made of ([`names`] and [`body`] join and
@@ -1174,7 +1206,10 @@ fn facts(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
     if let Some(r) = &front.region {
         r.regulators.iter().for_each(|x| f(x));
         r.events.iter().for_each(|e| f(&e.title));
-        r.compare.values().filter_map(|v| v.note.as_deref()).for_each(&mut *f);
+        r.compare
+            .values()
+            .filter_map(|v| v.note.as_deref())
+            .for_each(&mut *f);
     }
     if let Some(d) = &front.drug {
         [&d.developer, &d.cell_type, &d.tissue_source, &d.regulator]

@@ -429,6 +429,28 @@ fn build_writes_indexes_and_a_search_page_that_works_without_javascript() {
 }
 
 #[test]
+fn segmenter_holds_the_words_the_site_can_spell_and_is_kept_while_it_covers_it() {
+    let site = real_site();
+    let cache = search::SegmenterCache::default();
+    let first = cache.get(site);
+    // A few thousand of jieba's 349,045 words: those whose characters follow each other
+    // somewhere in the site.
+    assert!(
+        first.words() > 500 && first.words() < 20_000,
+        "{}",
+        first.words()
+    );
+    assert!(first.covers(&search::site_chars(site)));
+    let again = cache.get(site);
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "reused");
+    // The site's words come out whole.
+    assert_eq!(
+        first.cut("干细胞临床研究", false),
+        ["干细胞", "临床", "研究"]
+    );
+}
+
+#[test]
 fn serve_keeps_a_split_index_in_step() {
     // `atlas serve` keeps the output in memory: every file of a split index, and none left
     // over when the index has fewer files after an edit.

@@ -35,6 +35,8 @@ pub struct BuildCache {
     pub parsed: ParseCache,
     /// Rendered Markdown.
     pub markdown: MarkdownCache,
+    /// The search indexes' segmenter (shared with each rebuild's renderer).
+    pub segmenter: std::sync::Arc<crate::search::SegmenterCache>,
 }
 
 /// Rendered Markdown of the files of the last build, with the questions each render asked

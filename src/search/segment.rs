@@ -30,38 +30,73 @@ const PLACEHOLDER: &str = "\u{E000}";
 /// Code points past the last ideograph (extension G ends at U+3134F).
 const LIMIT: usize = 0x3_1350;
 
-/// A set of ideographs (the characters [`is_ideograph`] accepts); others are never in it.
+/// The ideographs (the characters [`is_ideograph`] accepts) of some texts, and the pairs of
+/// them that follow each other there: a dictionary word can only occur in the texts if its
+/// characters are in the set and each pair of its neighbouring characters too.
 #[derive(Clone)]
 pub struct CharSet {
     bits: Vec<u64>,
+    /// (first << 32) | second, for every two ideographs that follow each other.
+    pairs: rustc_hash::FxHashSet<u64>,
 }
 
 impl Default for CharSet {
     fn default() -> Self {
         CharSet {
             bits: vec![0; LIMIT.div_ceil(64)],
+            pairs: Default::default(),
         }
     }
 }
 
+fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
 impl CharSet {
-    /// Adds the ideographs of `text`.
+    /// Adds the ideographs of `text`, and their pairs.
     pub fn add_text(&mut self, text: &str) {
-        for c in text.chars() {
-            // Fast path: ASCII, Latin, Cyrillic... and CJK punctuation are below U+3007.
-            if (c as u32) >= 0x3007 && is_ideograph(c) {
-                let i = c as usize;
-                self.bits[i / 64] |= 1 << (i % 64);
+        let mut prev = 0u32;
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] < 0x80 {
+                // ASCII: no ideograph.
+                prev = 0;
+                i += 1;
+                continue;
             }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if !is_ideograph(c) {
+                prev = 0;
+                continue;
+            }
+            let cp = c as u32;
+            self.bits[cp as usize / 64] |= 1 << (cp % 64);
+            // Runs of one character repeated (rare) need one pair.
+            if prev != 0 {
+                self.pairs.insert(pair(prev, cp));
+            }
+            prev = cp;
         }
     }
 
-    /// Adds every character of `other`.
+    /// Adds every character and pair of `other`.
     pub fn union(mut self, other: &CharSet) -> CharSet {
         for (a, b) in self.bits.iter_mut().zip(&other.bits) {
             *a |= b;
         }
+        self.pairs.extend(&other.pairs);
         self
+    }
+
+    /// True when every character and pair of `other` is in `self`.
+    pub fn covers(&self, other: &CharSet) -> bool {
+        self.bits.iter().zip(&other.bits).all(|(a, b)| b & !a == 0)
+            && other.pairs.iter().all(|p| self.pairs.contains(p))
     }
 
     fn contains(&self, cp: u32) -> bool {
@@ -74,26 +109,32 @@ impl CharSet {
         self.bits.iter().map(|b| b.count_ones() as usize).sum()
     }
 
+    /// Number of pairs of neighbouring characters.
+    pub fn pairs(&self) -> usize {
+        self.pairs.len()
+    }
+
     /// True when the set has no character.
     pub fn is_empty(&self) -> bool {
         self.bits.iter().all(|&b| b == 0)
     }
 }
 
-/// Matches the keys (UTF-8) made only of characters of a [`CharSet`]. A state is the code
-/// point decoded so far and the bytes it still needs, or `None` once a character is outside
-/// the set (or the bytes are not UTF-8), which ends the branch.
+/// Matches the keys (UTF-8) made only of characters of a [`CharSet`], each two neighbours a
+/// pair of it. A state is the code point decoded so far, the bytes it still needs and the
+/// character before it (0 at the start), or `None` once a character or a pair is not in the
+/// set (or the bytes are not UTF-8), which ends the branch.
 struct MadeOf<'a>(&'a CharSet);
 
 impl Automaton for MadeOf<'_> {
-    type State = Option<(u32, u8)>;
+    type State = Option<(u32, u8, u32)>;
 
     fn start(&self) -> Self::State {
-        Some((0, 0))
+        Some((0, 0, 0))
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
-        matches!(state, Some((_, 0)))
+        matches!(state, Some((_, 0, _)))
     }
 
     fn can_match(&self, state: &Self::State) -> bool {
@@ -101,7 +142,7 @@ impl Automaton for MadeOf<'_> {
     }
 
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
-        let (cp, need) = (*state)?;
+        let (cp, need, prev) = (*state)?;
         let (cp, need) = if need == 0 {
             match byte {
                 0x00..=0x7F => (u32::from(byte), 0),
@@ -115,11 +156,11 @@ impl Automaton for MadeOf<'_> {
         } else {
             return None;
         };
-        if need > 0 || self.0.contains(cp) {
-            Some((cp, need))
-        } else {
-            None
+        if need > 0 {
+            return Some((cp, need, prev));
         }
+        let known = self.0.contains(cp) && (prev == 0 || self.0.pairs.contains(&pair(prev, cp)));
+        known.then_some((0, 0, cp))
     }
 }
 
@@ -127,12 +168,13 @@ impl Automaton for MadeOf<'_> {
 pub struct Segmenter {
     jieba: Jieba,
     words: usize,
+    chars: CharSet,
 }
 
 impl Segmenter {
     /// A segmenter that cuts text made of the characters of `chars` (and any other
     /// characters that are not ideographs) as jieba with its whole dictionary does.
-    pub fn for_chars(chars: &CharSet) -> Segmenter {
+    pub fn for_chars(chars: CharSet) -> Segmenter {
         let mut jieba = Jieba::empty();
         let mut words = 0;
         // A build error of the embedded file is caught by the unit tests; should one ever
@@ -142,7 +184,7 @@ impl Segmenter {
             let total = dict.get("").unwrap_or(0);
             let mut kept = 0u64;
             if !chars.is_empty() {
-                let mut stream = dict.search(MadeOf(chars)).into_stream();
+                let mut stream = dict.search(MadeOf(&chars)).into_stream();
                 while let Some((word, freq)) = stream.next() {
                     let Ok(word) = std::str::from_utf8(word) else {
                         continue;
@@ -157,14 +199,29 @@ impl Segmenter {
             }
             jieba.add_word(PLACEHOLDER, Some(total.saturating_sub(kept) as usize), None);
         }
-        Segmenter { jieba, words }
+        Segmenter {
+            jieba,
+            words,
+            chars,
+        }
+    }
+
+    /// True when the segmenter cuts every text of `chars` exactly (see the module's notes):
+    /// it was made for all their characters and pairs, and maybe more.
+    pub fn covers(&self, chars: &CharSet) -> bool {
+        self.chars.covers(chars)
+    }
+
+    /// The characters and pairs the segmenter was made for.
+    pub fn chars(&self) -> &CharSet {
+        &self.chars
     }
 
     /// A segmenter for the ideographs of `text`.
     pub fn for_text(text: &str) -> Segmenter {
         let mut chars = CharSet::default();
         chars.add_text(text);
-        Segmenter::for_chars(&chars)
+        Segmenter::for_chars(chars)
     }
 
     /// The words of a run of ideographs, in order. With `hmm`, jieba's hidden Markov model
@@ -254,7 +311,7 @@ mod tests {
         let full = Jieba::new();
         let seg = Segmenter::for_text(&text);
         assert!(
-            seg.words() > 10_000 && seg.words() < 349_045,
+            seg.words() > 1_000 && seg.words() < 349_045,
             "{}",
             seg.words()
         );
@@ -283,10 +340,25 @@ mod tests {
     }
 
     #[test]
+    fn covers_what_it_was_made_for() {
+        let seg = Segmenter::for_text("干细胞治疗");
+        let sub = |t: &str| {
+            let mut c = CharSet::default();
+            c.add_text(t);
+            c
+        };
+        assert!(seg.covers(&sub("细胞 and 治疗")));
+        assert!(!seg.covers(&sub("胞细")), "a new pair");
+        assert!(!seg.covers(&sub("肝")), "a new character");
+        assert!(seg.covers(&CharSet::default()));
+    }
+
+    #[test]
     fn automaton_rejects_characters_outside_the_set_and_bad_utf8() {
         let mut set = CharSet::default();
         set.add_text("细胞 abc");
         assert_eq!(set.len(), 2, "only ideographs are kept");
+        assert_eq!(set.pairs(), 1);
         let a = MadeOf(&set);
         let run = |bytes: &[u8]| {
             let mut s = a.start();
@@ -297,6 +369,11 @@ mod tests {
         };
         assert!(a.is_match(&run("细胞".as_bytes())));
         assert!(!a.can_match(&run("干".as_bytes())));
+        assert!(a.is_match(&run("胞".as_bytes())), "each character alone");
+        assert!(
+            !a.can_match(&run("胞细".as_bytes())),
+            "a pair that does not occur"
+        );
         assert!(!a.can_match(&run(b"a")), "ASCII is not an ideograph");
         assert!(!a.can_match(&run(&[0xFF])));
         assert!(!a.can_match(&run(&[0xE7, 0x41])));

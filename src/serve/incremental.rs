@@ -190,7 +190,8 @@ impl Incremental {
             .partition(|(key, _, job)| {
                 !force && matches!(job, Job::SearchIndex(_)) && self.jobs.contains_key(key)
             });
-        let renderer = Renderer::new(&site, &theme);
+        let segmenters = self.cache.segmenter.clone();
+        let renderer = Renderer::new(&site, &theme).with_segmenter_cache(&segmenters);
         let results: Vec<Result<render::Written, Vec<Diagnostic>>> = todo
             .par_iter()
             .map(|(_, _, job)| renderer.render(job))
