@@ -38,6 +38,8 @@ pub struct CharSet {
     bits: Vec<u64>,
     /// (first << 32) | second, for every two ideographs that follow each other.
     pairs: rustc_hash::FxHashSet<u64>,
+    /// Pairs inserted lately, by a hash of 12 bits (only saves work: a pair may be missing).
+    recent: Box<[u64; 4096]>,
 }
 
 impl Default for CharSet {
@@ -45,6 +47,7 @@ impl Default for CharSet {
         CharSet {
             bits: vec![0; LIMIT.div_ceil(64)],
             pairs: Default::default(),
+            recent: Box::new([0; 4096]),
         }
     }
 }
@@ -57,28 +60,22 @@ impl CharSet {
     /// Adds the ideographs of `text`, and their pairs.
     pub fn add_text(&mut self, text: &str) {
         let mut prev = 0u32;
-        let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] < 0x80 {
-                // ASCII: no ideograph.
-                prev = 0;
-                i += 1;
-                continue;
-            }
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            if !is_ideograph(c) {
-                prev = 0;
-                continue;
-            }
+        for c in text.chars() {
             let cp = c as u32;
+            // Fast path: ASCII, Latin, Cyrillic... and CJK punctuation are below U+3007.
+            if cp < 0x3007 || !is_ideograph(c) {
+                prev = 0;
+                continue;
+            }
             self.bits[cp as usize / 64] |= 1 << (cp % 64);
-            // Runs of one character repeated (rare) need one pair.
             if prev != 0 {
-                self.pairs.insert(pair(prev, cp));
+                // Most pairs repeat: a small table of the pairs last seen spares the set.
+                let p = pair(prev, cp);
+                let slot = (p.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
+                if self.recent[slot] != p {
+                    self.recent[slot] = p;
+                    self.pairs.insert(p);
+                }
             }
             prev = cp;
         }
