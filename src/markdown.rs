@@ -156,7 +156,7 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
             _ => {}
         }
         match &event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) => push_collapsed(&mut text, t),
             // Soft breaks left are not between two Chinese characters.
             Event::SoftBreak
             | Event::HardBreak
@@ -168,7 +168,7 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::FootnoteDefinition,
-            ) => text.push(' '),
+            ) => push_space(&mut text),
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_PREFIX) => {
                 // The marker goes, and so does the space before it (`text [@a]。`).
                 text.truncate(text.trim_end().len());
@@ -234,15 +234,15 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
             e => final_events.push(e),
         }
     }
-    out.text = collapse_spaces(&text);
+    if text.ends_with(' ') {
+        text.pop();
+    }
+    text.shrink_to_fit();
+    out.text = text;
     out.word_count = cjk + words;
     // About 400 Chinese characters or 220 English words a minute.
     out.reading_time = ((cjk as f64 / 400.0 + words as f64 / 220.0).ceil() as usize).max(1);
 
-    let mut html = String::with_capacity(src.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, final_events.iter().cloned());
-    html.shrink_to_fit(); // the capacity estimate leaves ~20% unused (25 MiB at 10,000 pages)
-    out.html = html;
     let summary_events: &[Event] = match (summary_end, first_para_end) {
         (Some(end), _) => &final_events[..end],
         (None, Some(end)) => {
@@ -255,15 +255,30 @@ pub fn render(body: &str, resolver: &dyn LinkResolver) -> Rendered {
         _ => &[],
     };
     pulldown_cmark::html::push_html(&mut out.summary, summary_events.iter().cloned());
+    // The summary first: the body then takes the events without copying them.
+    let mut html = String::with_capacity(src.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, final_events.into_iter());
+    html.shrink_to_fit(); // the capacity estimate leaves ~20% unused (25 MiB at 10,000 pages)
+    out.html = html;
     out
 }
 
 /// Words separated by single spaces, no space at either end.
 pub(crate) fn collapse_spaces(s: &str) -> String {
-    // What `s.split_whitespace()` joined with spaces gives, without decoding every character:
-    // white space is ASCII, or a character whose first byte is one of 0xC2, 0xE1, 0xE2,
-    // 0xE3 (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000); ideographs start with others.
     let mut out = String::with_capacity(s.len());
+    push_collapsed(&mut out, s);
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Appends `s` to text kept collapsed ([`collapse_spaces`], but a space may end it): its
+/// white space becomes one space, none at the start of `out` and none doubled.
+fn push_collapsed(out: &mut String, s: &str) {
+    // White space is ASCII, or a character whose first byte is one of 0xC2, 0xE1, 0xE2,
+    // 0xE3 (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000): other characters, ideographs
+    // among them, are copied without being decoded.
     let b = s.as_bytes();
     let (mut i, mut start) = (0, 0);
     while i < b.len() {
@@ -279,22 +294,19 @@ pub(crate) fn collapse_spaces(s: &str) -> String {
             i += 1;
             continue;
         }
-        if i > start {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&s[start..i]);
-        }
+        out.push_str(&s[start..i]);
+        push_space(out);
         i += space;
         start = i;
     }
-    if start < b.len() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&s[start..]);
+    out.push_str(&s[start..]);
+}
+
+/// One space after the text, unless it is empty or ends with one.
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
     }
-    out
 }
 
 /// 1-based (line, column) of byte offsets in one text, asked for in increasing order: linear
