@@ -4,17 +4,19 @@
 //! jieba's whole dictionary (349,045 words) takes about 0.1 s of CPU and 30 MiB to load, more
 //! than the rest of a 1,000-page build's index. But cutting a run of characters only ever
 //! looks up words that occur in it, and scores a cut by each word's frequency over the
-//! dictionary's total frequency. So a [`Segmenter`] is made for a set of characters: it holds
-//! the dictionary's words made of those characters only, plus one placeholder entry (a
-//! private-use character, never in an indexed run) that brings the total back to the whole
-//! dictionary's. It cuts every text made of those characters exactly as jieba with its whole
-//! dictionary does (the unit tests compare the two on the atlas's own content).
+//! dictionary's total frequency. So a [`Segmenter`] is made for a [`CharSet`], the ideographs
+//! of some texts and the pairs of them that follow each other there: it holds the words of
+//! the dictionary whose characters are all in the set and whose neighbouring characters are
+//! pairs of it (every word that occurs in the texts is one of them), plus one placeholder
+//! entry (a private-use character, never in an indexed run) that brings the total back to
+//! the whole dictionary's. It cuts those texts exactly as jieba with its whole dictionary
+//! does (the unit tests compare the two on all the repository's Markdown).
 //!
 //! The dictionary is jieba's own `dict.txt` (MIT-licensed, from the jieba project), stored as
 //! a finite-state transducer ([`fst`]) from each word to its frequency, with the empty key
 //! holding the total: `src/search/jieba-dict.fst`, written by `examples/jieba-dict.rs`. It is
-//! compiled into the binary and searched in place; the words of a set of characters are
-//! found by an automaton that leaves every branch at its first character outside the set.
+//! compiled into the binary and searched in place, by an automaton that leaves a branch at
+//! the first character, or pair of neighbouring characters, that is not in the set.
 
 use fst::{Automaton, IntoStreamer, Map, Streamer};
 use jieba_rs::Jieba;
@@ -161,7 +163,7 @@ impl Automaton for MadeOf<'_> {
     }
 }
 
-/// jieba with the words of its dictionary that a set of characters can spell.
+/// jieba with the words of its dictionary that the texts of a [`CharSet`] can contain.
 pub struct Segmenter {
     jieba: Jieba,
     words: usize,
@@ -169,8 +171,8 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
-    /// A segmenter that cuts text made of the characters of `chars` (and any other
-    /// characters that are not ideographs) as jieba with its whole dictionary does.
+    /// A segmenter that cuts the texts `chars` was made of (and any text whose ideographs
+    /// and pairs of them are in `chars`) as jieba with its whole dictionary does.
     pub fn for_chars(chars: CharSet) -> Segmenter {
         let mut jieba = Jieba::empty();
         let mut words = 0;
