@@ -534,35 +534,19 @@ pub fn render_site(
     let r = Renderer::new(site, theme);
     let jobs = jobs(site);
     let one = |job: &Job| -> Result<Option<String>, Vec<Diagnostic>> {
-        let w = match job {
-            // The search index hands over its text chunks as they fill (on a large site,
-            // most of its bytes): written at once instead of held until the index is done.
-            Job::SearchIndex(lang) => {
-                let mut err: Option<Diagnostic> = None;
-                let o = crate::search::index_files_to(
-                    site,
-                    lang,
-                    crate::search::Limits::default(),
-                    r.segmenter(),
-                    &mut |path, bytes| {
-                        if err.is_none() {
-                            if let Err(e) = out.write(&path, &bytes) {
-                                err = Some(write_error(&path, e));
-                            }
-                        }
-                    },
-                );
-                if let Some(e) = err {
-                    return Err(vec![e]);
-                }
-                Written {
-                    path: o.manifest.0,
-                    bytes: o.manifest.1,
-                    more: o.files,
+        // Files a job hands over early (the search index's text chunks, on a large site
+        // most of its bytes) are written at once instead of held until the job is done.
+        let mut err: Option<Diagnostic> = None;
+        let w = r.render_to(job, &mut |path, bytes| {
+            if err.is_none() {
+                if let Err(e) = out.write(&path, &bytes) {
+                    err = Some(write_error(&path, e));
                 }
             }
-            _ => r.render(job)?,
-        };
+        })?;
+        if let Some(e) = err {
+            return Err(vec![e]);
+        }
         for (path, bytes) in
             std::iter::once((&w.path, &w.bytes)).chain(w.more.iter().map(|(p, b)| (p, b)))
         {
@@ -820,6 +804,21 @@ impl<'a> Renderer<'a> {
 
     /// Renders one output.
     pub fn render(&self, job: &Job) -> Result<Written, Vec<Diagnostic>> {
+        let mut early = Vec::new();
+        let mut w = self.render_to(job, &mut |path, bytes| early.push((path, bytes)))?;
+        early.append(&mut w.more);
+        w.more = early;
+        Ok(w)
+    }
+
+    /// [`Renderer::render`], handing files to `early` as soon as they are made when a job
+    /// makes several (the search index's text chunks, as they fill); those are not in the
+    /// returned [`Written::more`].
+    pub fn render_to(
+        &self,
+        job: &Job,
+        early: &mut dyn FnMut(String, Vec<u8>),
+    ) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
         let (path, bytes) = match job {
             Job::Compare(lang) => {
@@ -841,17 +840,19 @@ impl<'a> Renderer<'a> {
             }
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
             Job::SearchIndex(lang) => {
-                let mut more = Vec::new();
                 let out = crate::search::index_files_to(
                     site,
                     lang,
                     crate::search::Limits::default(),
                     self.segmenter(),
-                    &mut |p, b| more.push((p, b)),
+                    early,
                 );
-                more.extend(out.files);
                 let (path, bytes) = out.manifest;
-                return Ok(Written { path, bytes, more });
+                return Ok(Written {
+                    path,
+                    bytes,
+                    more: out.files,
+                });
             }
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Job::Robots => (
