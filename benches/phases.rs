@@ -19,10 +19,8 @@
 //! N defaults to 1,000 logical pages; the generated site and the output go to a temporary
 //! folder (under /dev/shm when it exists, so writing is not timed against a disk).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use atlas::build::BuildArgs;
@@ -32,62 +30,16 @@ use atlas::render::{Job, Renderer};
 #[path = "../examples/gen-site.rs"]
 mod gen_site;
 
-/// The system allocator, counting live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(n: usize) {
-    let now = LIVE.fetch_add(n, Relaxed) + n;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-// SAFETY: every call is passed on unchanged to the system allocator; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            grow(l.size());
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let p = unsafe { System.alloc_zeroed(l) };
-        if !p.is_null() {
-            grow(l.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let q = unsafe { System.realloc(p, l, new) };
-        if !q.is_null() {
-            LIVE.fetch_sub(l.size(), Relaxed);
-            grow(new);
-        }
-        q
-    }
-}
+#[path = "../tests/common/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{live, peak};
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
-
-/// Live heap bytes now.
-fn live() -> usize {
-    LIVE.load(Relaxed)
-}
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 /// Resets the heap peak to the live bytes now.
 fn reset_heap_peak() {
-    PEAK.store(live(), Relaxed);
+    counting_alloc::reset_peak();
 }
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -104,7 +56,7 @@ fn mem() -> String {
     let heap = format!(
         "heap {:6.1} MiB (peak {:6.1})",
         live() as f64 / MIB,
-        PEAK.load(Relaxed) as f64 / MIB
+        peak() as f64 / MIB
     );
     match (status_kib("VmRSS:"), status_kib("VmHWM:")) {
         (Some(r), Some(h)) => format!(
@@ -186,7 +138,7 @@ fn main() {
         let before = live();
         reset_heap_peak();
         let w = renderer.render(job).expect("renders");
-        let peak = PEAK.load(Relaxed);
+        let peak = peak();
         drop(w);
         let e = transient.entry(kind).or_default();
         *e = (*e).max(peak.saturating_sub(before));

@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -508,43 +507,11 @@ fn serve_keeps_a_split_index_in_step() {
 }
 
 /// Counts the live heap and its peak, for `index_at_scale`.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(n: usize) {
-    let now = LIVE.fetch_add(n, Relaxed) + n;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-// SAFETY: every call goes to the system allocator; the counters are only statistics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            grow(l.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let q = unsafe { System.realloc(p, l, new) };
-        if !q.is_null() {
-            LIVE.fetch_sub(l.size(), Relaxed);
-            grow(new);
-        }
-        q
-    }
-}
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 /// CPU time of the process (user + system), from /proc/self/stat, in seconds.
 fn cpu_seconds() -> f64 {
@@ -589,13 +556,12 @@ fn index_at_scale() {
     }
     let mut cpu_total = 0.0;
     for lang in site.config.language_codes() {
-        let before = LIVE.load(Relaxed);
-        PEAK.store(before, Relaxed);
+        let before = counting_alloc::reset_peak();
         let (t, c) = (std::time::Instant::now(), cpu_seconds());
         let out = search::index_files(&site, lang);
         let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
         cpu_total += cpu;
-        let transient = PEAK.load(Relaxed) - before;
+        let transient = counting_alloc::peak() - before;
         let largest = |prefix: &str| {
             let sizes: Vec<usize> = out
                 .files
@@ -626,15 +592,14 @@ fn index_at_scale() {
     println!("both languages: {cpu_total:.2} s CPU");
     if std::env::var("ATLAS_SEARCH_PROBE").is_ok() {
         let idx = search::build_index(&site, "en");
-        let before = LIVE.load(Relaxed);
-        PEAK.store(before, Relaxed);
+        let before = counting_alloc::reset_peak();
         let max_in_batches = AtomicUsize::new(0);
         let out = search::build_files(
             "en",
             &idx.sections,
             idx.docs.len(),
             |k| {
-                max_in_batches.fetch_max(PEAK.load(Relaxed) - before, Relaxed);
+                max_in_batches.fetch_max(counting_alloc::peak() - before, Relaxed);
                 idx.docs[k].clone()
             },
             Limits::default(),
@@ -642,9 +607,9 @@ fn index_at_scale() {
         println!(
             "probe: peak during batches {:.1} MiB, overall {:.1} MiB, output {:.1} MiB, live after {:.1} MiB",
             max_in_batches.load(Relaxed) as f64 / 1048576.0,
-            (PEAK.load(Relaxed) - before) as f64 / 1048576.0,
+            (counting_alloc::peak() - before) as f64 / 1048576.0,
             out.total_bytes() as f64 / 1048576.0,
-            (LIVE.load(Relaxed) - before) as f64 / 1048576.0,
+            (counting_alloc::live() - before) as f64 / 1048576.0,
         );
     }
 }
