@@ -551,19 +551,14 @@ pub fn build_files_to<F>(
 where
     F: Fn(usize) -> Doc + Sync,
 {
-    use rayon::prelude::*;
     // The segmenter holds the dictionary words that the documents' characters can spell:
     // one pass over the documents to collect them (see `segment`).
-    let chars = (0..n)
-        .into_par_iter()
-        .fold(CharSet::default, |mut set, k| {
-            let d = doc(k);
-            for field in [&d.title, &d.names, &d.description, &d.body] {
-                set.add_text(field);
-            }
-            set
-        })
-        .reduce(CharSet::default, |a, b| a.union(&b));
+    let chars = CharSet::of_items(n, |k, add| {
+        let d = doc(k);
+        for field in [&d.title, &d.names, &d.description, &d.body] {
+            add(field);
+        }
+    });
     let segmenter = Segmenter::for_chars(chars);
     build_files_segmented(lang, sections, n, doc, limits, &segmenter, emit)
 }
@@ -1038,14 +1033,7 @@ impl SegmenterCache {
 /// The ideographs of every page's indexed text, in every language, and their pairs: what
 /// the indexes' segmenter must cover.
 pub fn site_chars(site: &Site) -> CharSet {
-    use rayon::prelude::*;
-    (0..site.pages.len())
-        .into_par_iter()
-        .fold(CharSet::default, |mut set, i| {
-            indexed_text(site, i, &mut |t| set.add_text(t));
-            set
-        })
-        .reduce(CharSet::default, |a, b| a.union(&b))
+    CharSet::of_items(site.pages.len(), |i, add| indexed_text(site, i, add))
 }
 
 /// Hands over every text a page's document is made of ([`names`] and [`body`] join and

@@ -83,6 +83,22 @@ impl CharSet {
         }
     }
 
+    /// The characters and pairs of `n` items, whose texts `visit(k, add)` hands to `add`
+    /// (items visited in parallel).
+    pub fn of_items<F>(n: usize, visit: F) -> CharSet
+    where
+        F: Fn(usize, &mut dyn FnMut(&str)) + Sync,
+    {
+        use rayon::prelude::*;
+        (0..n)
+            .into_par_iter()
+            .fold(CharSet::default, |mut set, k| {
+                visit(k, &mut |t| set.add_text(t));
+                set
+            })
+            .reduce(CharSet::default, |a, b| a.union(&b))
+    }
+
     /// Adds every character and pair of `other`.
     pub fn union(mut self, other: &CharSet) -> CharSet {
         for (a, b) in self.bits.iter_mut().zip(&other.bits) {
