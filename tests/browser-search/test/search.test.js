@@ -214,6 +214,43 @@ test('a query with no match says so in the reader\'s language', async () => {
   assert.strictEqual(en.status, 'No results for “quantum gravity”.');
 });
 
+test('a query with no searchable terms (one letter, punctuation) says "no results", with no script error', async () => {
+  for (const [lang, query, status] of [
+    ['en', 'z', 'No results for “z”.'],
+    ['en', '<', 'No results for “<”.'],
+    ['en', '-', 'No results for “-”.'],
+    ['zh', '-', '没有找到与“-”相关的页面。'],
+  ]) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await page.goto(`${base}/${lang}/regions/beijing/`);
+      await page.locator('header [data-search-box] input[type=search]').click();
+      await page.keyboard.type(query);
+      await page.waitForFunction((q) => {
+        const b = document.querySelector('header [data-search-box]');
+        return b && b.getAttribute('data-search-shown') === q;
+      }, query, { timeout: 10000 });
+      const got = await page.evaluate(() => ({
+        status: document.querySelector('header .search-panel .search-status').textContent,
+        results: document.querySelectorAll('header .search-panel .search-result').length,
+      }));
+      assert.deepStrictEqual(got, { status, results: 0 }, `${lang} "${query}"`);
+      // The search page with the query in its address says the same.
+      await page.goto(`${base}/${lang}/search/?q=${encodeURIComponent(query)}`);
+      await page.waitForFunction(() => {
+        const s = document.querySelector('main .search-status');
+        return s && s.textContent.length > 0 && !/…|\.\.\./.test(s.textContent);
+      }, null, { timeout: 10000 });
+      assert.strictEqual(await page.locator('main .search-status').first().textContent(), status, `search page, ${lang} "${query}"`);
+      assert.deepStrictEqual(errors, [], `script errors for ${lang} "${query}"`);
+    } finally {
+      await page.close();
+    }
+  }
+});
+
 test('loading and first results: timing from focus (reported, not asserted)', async () => {
   const queries = [['zh', '骨关节炎'], ['zh', '博鳌'], ['en', 'graft-versus-host'], ['en', 'Shenzhen regulations'], ['zh', 'Ryoncil']];
   for (const [lang, query] of [...queries, ...queries, ...queries]) {

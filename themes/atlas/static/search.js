@@ -563,7 +563,9 @@
     var key = normalize(query).trim() + (typing ? '\u0001' : '');
     if (this.cache[key]) return this.cache[key];
     var p = this.loadShards(shardKeys(query)).then(function () { return self.parse(query); }).then(function (terms) {
-      if (!terms.length) return { terms: terms, results: [], check: false };
+      /* A query with no searchable term (one letter, punctuation): no results, in the same
+       * shape as rank()'s, which take() reads. */
+      if (!terms.length) return { terms: terms, results: [], check: false, shown: [], next: 0, rejected: 0 };
       /* Runs of ideographs are scored exactly when the text of their candidates is at hand or
        * small enough to load. */
       var cdocs = [], all = false;
@@ -860,7 +862,6 @@
         all.hidden = true;
         /* The query shown, for tests and styles. */
         box.setAttribute('data-search-shown', q);
-        if (!res.terms.length) { status.textContent = d.short; return; }
         if (!res.shown.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
         var n = resultCount(res);
         status.textContent = format(d.count, { count: n });
@@ -942,7 +943,6 @@
         if (my !== seq) return;
         list.textContent = '';
         page.setAttribute('data-search-shown', q);
-        if (!res.terms.length) { status.textContent = d.short; return; }
         if (!res.shown.length) { status.textContent = format(d.noResults, { query: q.trim() }); return; }
         var added = 0;
         /* Shows the results taken so far, and takes more when the end of the list comes
