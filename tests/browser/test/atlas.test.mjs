@@ -376,6 +376,76 @@ describe('print', () => {
   }
 });
 
+describe('link previews, the 404 page and the printed address', () => {
+  for (const lang of LANGS) {
+    for (const name of Object.keys(PAGES)) {
+      test(`${name} ${lang}: Open Graph and Twitter card metadata`, async () => {
+        const url = pathFor(name, lang);
+        const { context, page } = await open(url);
+        try {
+          const meta = await page.evaluate(() => {
+            const m = {};
+            document.querySelectorAll('meta[property], meta[name^="twitter:"]').forEach((e) => {
+              const k = e.getAttribute('property') || e.getAttribute('name');
+              m[k] = m[k] ? [].concat(m[k], e.content) : e.content;
+            });
+            return { m, title: document.title, h1: document.querySelector('h1').textContent.trim(), site: document.querySelector('.brand-name').textContent };
+          });
+          const { m } = meta;
+          assert.equal(m['og:site_name'], meta.site);
+          assert.ok(m['og:title'] && meta.title.startsWith(m['og:title']), `og:title ${m['og:title']} vs title ${meta.title}`);
+          assert.ok(m['og:description'] && m['og:description'].length > 10, 'og:description');
+          assert.equal(m['og:type'], ['region', 'drug'].includes(name) ? 'article' : 'website');
+          assert.equal(m['og:locale'], lang === 'zh' ? 'zh_CN' : 'en_US');
+          assert.equal(m['og:locale:alternate'], lang === 'zh' ? 'en_US' : 'zh_CN');
+          assert.equal(m['twitter:card'], 'summary');
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+
+  test('the 404 page names the site in each language and searches it', async () => {
+    const { context, page, response } = await open('/no/such/page/');
+    try {
+      assert.equal(response.status(), 404);
+      const sites = await page.$$eval('.nf-site a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+      assert.deepEqual(sites, [['中国干细胞政策图谱', '/zh/'], ['China Stem-Cell Policy Atlas', '/en/']]);
+      const violations = await axeViolations(page);
+      assert.equal(violations.length, 0, describeViolations(violations));
+      await page.fill('#nf-q-en', 'Shenzhen');
+      await page.press('#nf-q-en', 'Enter');
+      await page.waitForURL(/\/en\/search\/\?q=Shenzhen/);
+      await page.waitForFunction(() => document.querySelectorAll('main .search-result').length > 0, null, { timeout: 10000 });
+      const first = await page.$$eval('main .search-result a', (as) => as.map((a) => new URL(a.href).pathname));
+      assert.ok(first.includes('/en/regions/shenzhen/'), first.join(' '));
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const lang of LANGS) {
+    test(`${lang}: a printed page starts with the site's name, the page's address and the print date`, async () => {
+      const { context, page } = await open(`/${lang}/drugs/ryoncil/`);
+      try {
+        assert.equal(await page.isVisible('.print-head'), false, 'hidden on screen');
+        await page.emulateMedia({ media: 'print' });
+        await page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+        assert.equal(await page.isVisible('.print-head'), true);
+        const head = await page.$eval('.print-head', (e) => [e.querySelector('.print-site').textContent, e.querySelector('.print-url').textContent, e.querySelector('.print-date').textContent]);
+        assert.equal(head[0], lang === 'zh' ? '中国干细胞政策图谱' : 'China Stem-Cell Policy Atlas');
+        assert.equal(head[1], `${server.url}/${lang}/drugs/ryoncil/`);
+        const d = new Date();
+        const want = lang === 'zh' ? `打印于${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` : `Printed on ${d.getDate()} ${d.toLocaleString('en-GB', { month: 'long' })} ${d.getFullYear()}`;
+        assert.equal(head[2], want);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
 describe('screenshots', () => {
   const shots = [
     ['home.png', '/en/', DESKTOP],
