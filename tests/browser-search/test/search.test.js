@@ -298,6 +298,9 @@ test('the search page: full results with JavaScript, the query kept in the addre
     const n = await page.$$eval('.search-page-results .search-result', (l) => l.length);
     assert.ok(n > 8, `${n} results for 干细胞 (the page shows them all)`);
     assert.strictEqual(await page.locator('[data-search-nojs]').isVisible(), false);
+    // One search box on the search page: none in the header.
+    assert.strictEqual(await page.locator('input[type=search]').count(), 1);
+    assert.strictEqual(await page.locator('header [data-search-box]').count(), 0);
     await page.locator('.search-page-form input').fill('移植物抗宿主病');
     await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === '移植物抗宿主病');
     assert.strictEqual(new URL(page.url()).searchParams.get('q'), '移植物抗宿主病');

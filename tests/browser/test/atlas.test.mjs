@@ -133,7 +133,7 @@ describe('page furniture', () => {
     const { context, page } = await open('/en/regions/shenzhen/');
     try {
       const facts = await page.$$eval('.factbox dt', (dts) => dts.map((d) => d.textContent.trim()));
-      for (const k of ['Kind', 'Regulators', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      for (const k of ['Kind', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
       assert.match(await page.textContent('.factbox .fact-dates'), /January 2023/);
       const rows = await page.$$eval('table.kv tr', (trs) => trs.length);
       assert.ok(rows >= 10, 'comparison values');
@@ -404,6 +404,32 @@ describe('link previews, the 404 page and the printed address', () => {
         }
       });
     }
+  }
+
+  for (const lang of LANGS) {
+    test(`${lang}: the header is one line on a 1280 px desktop; on a phone the site's name is never broken`, async () => {
+      for (const [viewport, oneLine] of [[DESKTOP, true], [PHONE, false]]) {
+        for (const url of [`/${lang}/`, `/${lang}/regions/`, `/${lang}/compare/`]) {
+          const { context, page } = await open(url, { viewport });
+          try {
+            const box = await page.evaluate(() => {
+              const r = (s) => document.querySelector(s).getBoundingClientRect();
+              const name = document.querySelector('.brand-name');
+              const line = parseFloat(getComputedStyle(name).lineHeight);
+              return { name: r('.brand-name').height, line, tops: ['.brand', '.site-nav', '.lang-switcher', '.search-box'].map((s) => [r(s).top, r(s).bottom]) };
+            });
+            assert.ok(box.name < box.line * 1.5, `${url} at ${viewport.width}px: the site's name takes ${box.name}px for a ${box.line}px line`);
+            if (oneLine) {
+              // Every part of the header shares one row: each box overlaps the brand's row.
+              const [bt, bb] = box.tops[0];
+              for (const [t, b] of box.tops.slice(1)) assert.ok(t < bb && b > bt, `${url}: header wraps (${JSON.stringify(box.tops)})`);
+            }
+          } finally {
+            await context.close();
+          }
+        }
+      }
+    });
   }
 
   test('the 404 page names the site in each language and searches it', async () => {
