@@ -311,6 +311,21 @@ test('the search page: full results with JavaScript, the query kept in the addre
   }
 });
 
+test('the language switcher on the search page keeps the query', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/en/search/?q=${encodeURIComponent('Ryoncil')}`);
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === 'Ryoncil');
+    await Promise.all([page.waitForURL(/\/zh\/search\//), page.click('.lang-switcher a[hreflang="zh-Hans"]')]);
+    assert.strictEqual(new URL(page.url()).searchParams.get('q'), 'Ryoncil');
+    await page.waitForFunction(() => document.querySelector('[data-search-page]').getAttribute('data-search-shown') === 'Ryoncil');
+    const urls = await page.$$eval('.search-page-results .search-result a', (as) => as.map((a) => new URL(a.href).pathname));
+    assert.ok(urls.includes('/zh/drugs/ryoncil/'), urls.join(' '));
+  } finally {
+    await page.close();
+  }
+});
+
 test('without JavaScript: the box is a link to the search page, which lists every page', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

@@ -432,6 +432,18 @@ describe('link previews, the 404 page and the printed address', () => {
     });
   }
 
+  test('the language switcher keeps the anchor the reader is at', async () => {
+    const { context, page } = await open('/en/regions/beijing/#sources-title');
+    try {
+      await Promise.all([page.waitForURL(/\/zh\/regions\/beijing\//), page.click('.lang-switcher a')]);
+      assert.equal(new URL(page.url()).hash, '#sources-title');
+      const top = await page.$eval('#sources-title', (e) => e.getBoundingClientRect().top);
+      assert.ok(top >= 0 && top < 200, `the sources heading is in view (top ${top})`);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the 404 page names the site in each language and searches it', async () => {
     const { context, page, response } = await open('/no/such/page/');
     try {
