@@ -444,6 +444,31 @@ describe('link previews, the 404 page and the printed address', () => {
     }
   });
 
+  for (const lang of LANGS) {
+    test(`${lang}: key policies in the fact box are whole, linked to their event and cited; the contents are collapsed on a phone`, async () => {
+      for (const viewport of [PHONE, DESKTOP]) {
+        const { context, page } = await open(`/${lang}/regions/beijing/`, { viewport });
+        try {
+          const items = await page.$$eval('.factbox .fact-dates li', (lis) => lis.map((li) => {
+            const a = li.querySelector('a[href^="#ev-"]');
+            const target = a && document.querySelector(a.getAttribute('href'));
+            return { title: li.querySelector('.fd-title').textContent, event: target ? target.textContent : null, cited: !!li.querySelector('.src-ref') };
+          }));
+          assert.ok(items.length >= 2, 'key policies');
+          for (const it of items) {
+            assert.ok(it.event && it.event.includes(it.title), `${it.title} links to its event`);
+            assert.ok(!/…|\.\.\.$/.test(it.title), `${it.title} is whole`);
+            assert.ok(it.cited, `${it.title} is cited`);
+          }
+          const open = await page.$eval('.toc details', (d) => d.open);
+          assert.equal(open, viewport === DESKTOP, `contents open at ${viewport.width}px`);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  }
+
   test('the 404 page names the site in each language and searches it', async () => {
     const { context, page, response } = await open('/no/such/page/');
     try {
