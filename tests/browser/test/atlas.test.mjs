@@ -291,6 +291,77 @@ describe('comparison table', () => {
     }
   });
 
+  test('the filter, sort, differences and regions shown live in the address, so a view can be shared', async () => {
+    const { context, page } = await open('/en/compare/');
+    try {
+      const cols = await page.$$eval('table.compare thead th[data-region]', (ths) => ths.map((t) => t.dataset.region));
+      await page.fill('#cmp-filter', 'legislation');
+      await page.selectOption('#cmp-sort', 'local_legislation');
+      await page.check('#cmp-diff');
+      await page.uncheck(`.tool-regions input[value="${cols[0]}"]`);
+      const url = new URL(page.url());
+      assert.equal(url.searchParams.get('q'), 'legislation');
+      assert.equal(url.searchParams.get('sort'), 'local_legislation');
+      assert.equal(url.searchParams.get('diff'), '1');
+      assert.deepEqual(url.searchParams.get('regions').split(','), cols.slice(1));
+      const state = () => page.evaluate(() => ({
+        q: document.getElementById('cmp-filter').value,
+        sort: document.getElementById('cmp-sort').value,
+        diff: document.getElementById('cmp-diff').checked,
+        cols: [...document.querySelectorAll('table.compare thead th[data-region]')].filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.dataset.region),
+        rows: [...document.querySelectorAll('table.compare tbody tr')].filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.id),
+      }));
+      const before = await state();
+      // A reader who opens the shared address sees the same view.
+      const other = await open(url.pathname + url.search);
+      try {
+        const after = await other.page.evaluate(() => ({
+          q: document.getElementById('cmp-filter').value,
+          sort: document.getElementById('cmp-sort').value,
+          diff: document.getElementById('cmp-diff').checked,
+          cols: [...document.querySelectorAll('table.compare thead th[data-region]')].filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.dataset.region),
+          rows: [...document.querySelectorAll('table.compare tbody tr')].filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.id),
+        }));
+        assert.deepEqual(after, before);
+      } finally {
+        await other.context.close();
+      }
+      // Reset clears the address.
+      await page.click('.tool-reset');
+      await page.waitForFunction(() => document.getElementById('cmp-sort').value === '');
+      await page.waitForFunction(() => location.search === '');
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [vpName, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    test(`${vpName}: a link to a row or a cell lands below the sticky header and beside the sticky first column; the legend comes first`, async () => {
+      const { context, page } = await open('/en/compare/', { viewport });
+      try {
+        const legendFirst = await page.evaluate(() => !!(document.querySelector('.legend').compareDocumentPosition(document.getElementById('compare-table')) & Node.DOCUMENT_POSITION_FOLLOWING));
+        assert.ok(legendFirst, 'the legend comes before the table');
+        const rows = await page.$$eval('table.compare tbody tr', (trs) => trs.map((t) => t.id));
+        const cells = await page.$$eval('table.compare td', (tds) => tds.map((t) => t.id));
+        assert.ok(cells.every((id) => /^cell-[a-z0-9_]+-[a-z0-9-]+$/.test(id)), 'every cell has an id');
+        for (const id of [rows[rows.length - 1], cells[cells.length - 1], cells[Math.floor(cells.length / 2)]]) {
+          await page.goto(`${server.url}/en/compare/#${id}`);
+          const box = await page.evaluate((id) => {
+            const el = document.getElementById(id);
+            const r = el.getBoundingClientRect();
+            const head = document.querySelector('table.compare thead').getBoundingClientRect();
+            const first = el.tagName === 'TD' ? el.parentElement.querySelector('th').getBoundingClientRect() : null;
+            return { top: r.top, left: r.left, bottom: r.bottom, headBottom: head.bottom, firstRight: first ? first.right : null, h: innerHeight, w: innerWidth };
+          }, id);
+          assert.ok(box.top >= box.headBottom - 1 && box.top < box.h, `${id} lands below the header: ${JSON.stringify(box)}`);
+          if (box.firstRight !== null) assert.ok(box.left >= box.firstRight - 1 && box.left < box.w, `${id} lands beside the first column: ${JSON.stringify(box)}`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
   test('the header uses short_title from [extra] when a region page sets it', async () => {
     // The content may or may not set short titles; the header shows one of the two names.
     const { context, page } = await open('/en/compare/');

@@ -114,12 +114,39 @@
     reorder(order());
     var msg = form.getAttribute('data-rows-shown') || '{shown} / {total}';
     status.textContent = msg.replace('{shown}', count).replace('{total}', rows.length);
+    saveState(shown);
+  }
+
+  /* The view lives in the address, so that it can be shared: ?q= (filter), sort=, diff=1,
+     regions= (the regions shown, comma-separated, when not all are). The anchor is kept. */
+  function saveState(shown) {
+    if (!window.history || !history.replaceState) return;
+    var url = new URL(location.href);
+    var p = url.searchParams;
+    ['q', 'sort', 'diff', 'regions'].forEach(function (k) { p.delete(k); });
+    if (filter.value.trim()) p.set('q', filter.value.trim());
+    if (sort.value) p.set('sort', sort.value);
+    if (diff.checked) p.set('diff', '1');
+    if (shown.length !== boxes.length) p.set('regions', shown.join(','));
+    if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+  }
+
+  function loadState() {
+    var p = new URLSearchParams(location.search);
+    if (p.has('q')) filter.value = p.get('q');
+    if (p.has('sort') && Array.prototype.some.call(sort.options, function (o) { return o.value === p.get('sort'); })) sort.value = p.get('sort');
+    diff.checked = p.get('diff') === '1';
+    if (p.has('regions')) {
+      var want = p.get('regions').split(',');
+      boxes.forEach(function (b) { b.checked = want.indexOf(b.value) !== -1; });
+    }
   }
 
   form.addEventListener('submit', function (e) { e.preventDefault(); });
   form.addEventListener('input', update);
   form.addEventListener('change', update);
   form.addEventListener('reset', function () { setTimeout(update, 0); });
+  loadState();
   var box = document.getElementById('cmp-tools-box');
   if (box) {
     box.hidden = false;
