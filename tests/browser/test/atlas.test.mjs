@@ -423,6 +423,49 @@ test('on a phone the timeline is drawn narrow, labels above the rows, within the
   }
 });
 
+describe('timeline filters', () => {
+  test('by kind and by page, from the address and back into it; hidden without JavaScript', async () => {
+    const visible = (page) => page.$$eval('.events.timeline > li.event', (lis) => lis.filter((l) => getComputedStyle(l).display !== 'none').map((l) => [l.dataset.kind, l.dataset.page]));
+    const { context, page } = await open('/en/timeline/');
+    try {
+      assert.equal(await page.isVisible('#tl-filters'), true);
+      const all = await visible(page);
+      assert.ok(all.length > 10, 'events');
+      await page.selectOption('#tl-kind', 'approval');
+      const approvals = await visible(page);
+      assert.ok(approvals.length > 0 && approvals.length < all.length && approvals.every(([k]) => k === 'approval'), JSON.stringify(approvals));
+      assert.equal(new URL(page.url()).searchParams.get('kind'), 'approval');
+      assert.match(await page.textContent('#tl-status'), new RegExp(`^${approvals.length} of ${all.length} events`));
+      // Years with nothing shown are hidden, with their link in the year navigation.
+      const years = await page.$$eval('h3.year', (hs) => hs.filter((h) => getComputedStyle(h).display !== 'none').map((h) => h.id));
+      const navYears = await page.$$eval('.year-nav li', (lis) => lis.filter((l) => getComputedStyle(l).display !== 'none').map((l) => l.querySelector('a').getAttribute('href').slice(1)));
+      assert.deepEqual(navYears, years);
+      await page.selectOption('#tl-kind', '');
+      await page.selectOption('#tl-page', '/en/regions/beijing/');
+      const beijing = await visible(page);
+      assert.ok(beijing.length > 0 && beijing.every(([, p]) => p === '/en/regions/beijing/'));
+      const shared = new URL(page.url());
+      assert.equal(shared.searchParams.get('page'), '/en/regions/beijing/');
+      // The shared address opens on the same view.
+      const other = await open(shared.pathname + shared.search);
+      try {
+        assert.deepEqual(await visible(other.page), beijing);
+      } finally {
+        await other.context.close();
+      }
+    } finally {
+      await context.close();
+    }
+    const nojs = await open('/en/timeline/?kind=approval', { javaScriptEnabled: false });
+    try {
+      assert.equal(await nojs.page.isVisible('#tl-filters'), false);
+      assert.ok((await nojs.page.$$('.events.timeline > li.event')).length > 10);
+    } finally {
+      await nojs.context.close();
+    }
+  });
+});
+
 describe('print', () => {
   for (const url of ['/zh/regions/beijing/', '/en/compare/']) {
     test(`${url} prints without navigation, with its facts and the whole table`, async () => {
