@@ -1,7 +1,10 @@
 //! Reading `content/`: walking the tree, naming files, splitting and parsing front matter.
 //!
-//! The output is a list of [`SourcePage`]s (one per Markdown file) and [`Asset`]s (every other
-//! file), with every problem found as a [`Diagnostic`]. Nothing here knows about other pages.
+//! Takes the site root and the [`Config`](crate::config::Config); gives a [`Content`]: a
+//! list of [`SourcePage`]s (one per Markdown file) and [`Asset`]s (every other file), with
+//! every problem found as a [`Diagnostic`]. Nothing here knows about other pages, and nothing
+//! here may name the later stages (site, render, output, build). One file per job: `walk.rs`,
+//! `name.rs` (file names), `front_matter.rs`, `page.rs`, `alias.rs`, `parse_cache.rs`.
 
 mod alias;
 mod front_matter;

@@ -61,8 +61,8 @@ fn unterminated_and_missing_front_matter() {
 
 #[test]
 fn bad_slug_and_alias_refused() {
-    let e = parse("+++\ntitle = \"T\"\nslug = \"../x\"\naliases = [\"../../etc\"]\n+++\n")
-        .unwrap_err();
+    let e =
+        parse("+++\ntitle = \"T\"\nslug = \"../x\"\naliases = [\"../../etc\"]\n+++\n").unwrap_err();
     assert_eq!(e.len(), 2, "{e:?}");
 }
 
