@@ -1,4 +1,9 @@
 //! `atlas build`: every stage, from the site folder to a swapped-in output folder.
+//!
+//! Takes the command-line arguments; runs config, content and data loading, the site model,
+//! the render and the atomic write, and gives a [`BuildReport`] (or every error found, with
+//! the warnings). It only drives the stages: no pipeline stage (content, site, render, output)
+//! may name `build`. [`cache`] holds what `atlas serve` keeps between rebuilds.
 
 pub mod cache;
 

@@ -1,0 +1,154 @@
+//! The comparison table: each region's values of the dimensions in `data/dimensions.toml`,
+//! checked against the dimension's type and normalised.
+
+use super::{REGIONS, Site};
+use crate::data::DimensionType;
+use crate::date::PartialDate;
+use crate::schema::CellValue;
+
+/// One cell of the comparison table.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Normalised value: `yes`/`no`/`partial`, `2024-06`, a number, or the text.
+    pub value: String,
+    /// Source id.
+    pub source: String,
+    /// Note in the page's language.
+    pub note: Option<String>,
+}
+
+/// The comparison table in one language.
+#[derive(Debug, Clone, Default)]
+pub struct CompareTable {
+    /// Region columns (page indices).
+    pub regions: Vec<usize>,
+    /// One row per dimension, in file order; `cells[d][r]`.
+    pub cells: Vec<Vec<Option<Cell>>>,
+}
+
+impl CompareTable {
+    /// Number of known cells.
+    pub fn known(&self) -> usize {
+        self.cells.iter().flatten().filter(|c| c.is_some()).count()
+    }
+    /// Number of unknown cells.
+    pub fn unknown(&self) -> usize {
+        self.cells.iter().flatten().filter(|c| c.is_none()).count()
+    }
+}
+
+impl Site {
+    pub(super) fn compare_table(&self, lang: &str) -> CompareTable {
+        let regions: Vec<usize> = self
+            .section_pages(lang, REGIONS)
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.file(i)
+                    .front
+                    .region
+                    .as_ref()
+                    .is_some_and(|r| !r.compare.is_empty())
+            })
+            .collect();
+        let cells = self
+            .data
+            .dimensions
+            .iter()
+            .map(|d| {
+                regions
+                    .iter()
+                    .map(|&r| {
+                        let v = self.file(r).front.region.as_ref()?.compare.get(&d.id)?;
+                        Some(Cell {
+                            value: normalize_cell(d.kind, &v.value).ok()?,
+                            source: v.source.clone(),
+                            note: v.note.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        CompareTable { regions, cells }
+    }
+}
+
+pub(super) fn type_name(t: DimensionType) -> &'static str {
+    match t {
+        DimensionType::YesNoPartial => "yes_no_partial (\"yes\", \"no\" or \"partial\")",
+        DimensionType::Date => "date (\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")",
+        DimensionType::Number => "number",
+        DimensionType::Text => "text (a string)",
+    }
+}
+
+/// Checks a comparison value against its dimension's type and normalises it.
+pub fn normalize_cell(t: DimensionType, v: &CellValue) -> Result<String, String> {
+    match (t, v) {
+        (DimensionType::YesNoPartial, CellValue::Bool(b)) => {
+            Ok(if *b { "yes" } else { "no" }.into())
+        }
+        (DimensionType::YesNoPartial, CellValue::Text(s))
+            if ["yes", "no", "partial"].contains(&s.as_str()) =>
+        {
+            Ok(s.clone())
+        }
+        (DimensionType::YesNoPartial, _) => Err(format!(
+            "{} is not one of \"yes\", \"no\", \"partial\"",
+            show(v)
+        )),
+        (DimensionType::Date, CellValue::Text(s)) => s
+            .parse::<PartialDate>()
+            .map(|d| d.to_string())
+            .map_err(|e| e.to_string()),
+        (DimensionType::Date, CellValue::Number(n)) if n.fract() == 0.0 => format!("{n}")
+            .parse::<PartialDate>()
+            .map(|d| d.to_string())
+            .map_err(|e| e.to_string()),
+        (DimensionType::Date, _) => Err(format!(
+            "{} is not a date (write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")",
+            show(v)
+        )),
+        (DimensionType::Number, CellValue::Number(n)) => Ok(if n.fract() == 0.0 {
+            format!("{}", *n as i64)
+        } else {
+            n.to_string()
+        }),
+        (DimensionType::Number, _) => Err(format!("{} is not a number", show(v))),
+        (DimensionType::Text, CellValue::Text(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        (DimensionType::Text, _) => Err(format!("{} is not a non-empty text", show(v))),
+    }
+}
+
+fn show(v: &CellValue) -> String {
+    match v {
+        CellValue::Number(n) => n.to_string(),
+        CellValue::Text(s) => format!("{s:?}"),
+        CellValue::Bool(b) => b.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_typed() {
+        use DimensionType::*;
+        assert_eq!(
+            normalize_cell(YesNoPartial, &CellValue::Text("partial".into())).unwrap(),
+            "partial"
+        );
+        assert!(normalize_cell(YesNoPartial, &CellValue::Text("maybe".into())).is_err());
+        assert_eq!(
+            normalize_cell(Date, &CellValue::Number(2024.0)).unwrap(),
+            "2024"
+        );
+        assert!(normalize_cell(Date, &CellValue::Text("2024-13".into())).is_err());
+        assert_eq!(
+            normalize_cell(Number, &CellValue::Number(12.0)).unwrap(),
+            "12"
+        );
+        assert!(normalize_cell(Number, &CellValue::Text("12".into())).is_err());
+    }
+}
