@@ -21,7 +21,7 @@
 use fst::{Automaton, IntoStreamer, Map, Streamer};
 use jieba_rs::Jieba;
 
-use super::is_ideograph;
+use super::text::is_ideograph;
 
 static DICT: &[u8] = include_bytes!("jieba-dict.fst");
 
