@@ -25,7 +25,6 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod site;
-mod tvalue;
 
 pub use build::{BuildReport, build};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -97,7 +97,7 @@ impl Tv for &Vec<String> {
 macro_rules! obj {
     ($($k:literal : $v:expr),* $(,)?) => {{
         let mut m = tera::Map::with_capacity([$($k),*].len());
-        $( m.insert(tera::value::Key::Str($k), $crate::tvalue::Tv::tv($v)); )*
+        $( m.insert(tera::value::Key::Str($k), $crate::render::tvalue::Tv::tv($v)); )*
         tera::Value::from(m)
     }};
 }

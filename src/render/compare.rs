@@ -1,0 +1,137 @@
+//! The comparison table of one language (regions by dimensions): its value, made once per
+//! language, and its three files (`/<lang>/compare/` HTML, `table.csv`, `table.json`), plus
+//! how a cell's value is shown. Takes the site's table; must not fill cells (the site model
+//! does).
+
+use serde_json::{Value as Json, json};
+
+use super::Renderer;
+use super::errors::tera_diagnostics;
+use super::jobs::Written;
+use crate::data::DimensionType;
+use crate::diagnostics::Diagnostic;
+
+impl Renderer<'_> {
+    /// The comparison page and its CSV and JSON.
+    pub(super) fn compare_files(&self, lang: &str) -> Result<Written, Vec<Diagnostic>> {
+        let site = self.site;
+        // The table is made once for its three files, and dropped with them.
+        let table = self.make_compare_value(lang);
+        let tdir = self.theme.dir.join("templates");
+        let html = self
+            .compare_html(lang, &table)
+            .map_err(|e| tera_diagnostics(&e, &tdir, &site.paths.root))?;
+        let (csv, json) = self.compare_data(lang, &table);
+        Ok(Written {
+            path: format!("{lang}/compare/index.html"),
+            bytes: html,
+            more: vec![
+                (format!("{lang}/compare/table.csv"), csv),
+                (format!("{lang}/compare/table.json"), json),
+            ],
+        })
+    }
+
+    pub(super) fn cell_display(&self, lang: &str, kind: DimensionType, value: &str) -> String {
+        match kind {
+            DimensionType::YesNoPartial => self.t(lang, &format!("value_{value}")),
+            DimensionType::Date => value
+                .parse::<crate::date::PartialDate>()
+                .map(|d| d.human(lang))
+                .unwrap_or_else(|_| value.to_string()),
+            _ => value.to_string(),
+        }
+    }
+
+    /// The comparison page, from the table [`Self::make_compare_value`] made.
+    fn compare_html(&self, lang: &str, table: &Json) -> Result<Vec<u8>, tera::Error> {
+        let site = self.site;
+        let base = site.config.base_path();
+        let mut c = self.ctx(
+            lang,
+            &format!("{lang}/compare/"),
+            self.generated_translations("compare/"),
+        );
+        c.insert("title", &self.t(lang, "compare"));
+        c.insert("table", table);
+        c.insert(
+            "coverage_svg",
+            &crate::pictures::coverage_svg(
+                &crate::pictures::coverage_from_site(site, lang),
+                "coverage",
+                &|k: &str| self.t(lang, k),
+            ),
+        );
+        c.insert(
+            "reviewed",
+            &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
+        );
+        c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
+        c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
+        let html = self.render_template("compare.html", &c)?;
+        Ok(html)
+    }
+
+    fn make_compare_value(&self, lang: &str) -> Json {
+        let site = self.site;
+        let table = &site.langs[lang].compare;
+        let regions: Vec<Json> = table
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
+            .collect();
+        let rows: Vec<Json> = site
+            .data
+            .dimensions
+            .iter()
+            .zip(&table.cells)
+            .map(|(d, cells)| {
+                let cells: Vec<Json> = cells
+                    .iter()
+                    .zip(&table.regions)
+                    .map(|(cell, &r)| match cell {
+                        Some(c) => {
+                            let n = site.pages[r].sources.iter().position(|s| s == &c.source).map(|i| i + 1);
+                            json!({
+                                "known": true, "value": c.value, "display": self.cell_display(lang, d.kind, &c.value),
+                                "class": if d.kind == DimensionType::YesNoPartial { c.value.as_str() } else { "value" },
+                                "note": c.note, "source": self.source_value(lang, &c.source, n),
+                                "region_url": site.url(r), "source_url": format!("{}#src-{}", site.url(r), c.source),
+                            })
+                        }
+                        None => json!({"known": false, "value": Json::Null, "display": self.t(lang, "unknown"), "class": "unknown", "note": Json::Null, "region_url": site.url(r)}),
+                    })
+                    .collect();
+                json!({
+                    "id": d.id, "type": d.kind, "label": d.label.get(lang), "description": d.description.get(lang),
+                    "cells": cells,
+                })
+            })
+            .collect();
+        json!({"regions": regions, "rows": rows, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
+    }
+
+    /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.
+    fn compare_data(&self, lang: &str, table: &Json) -> (Vec<u8>, Vec<u8>) {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![self.t(lang, "dimension")];
+        for r in table["regions"].as_array().into_iter().flatten() {
+            header.push(r["title"].as_str().unwrap_or("").to_string());
+        }
+        let _ = w.write_record(&header);
+        for row in table["rows"].as_array().into_iter().flatten() {
+            let mut rec = vec![row["label"].as_str().unwrap_or("").to_string()];
+            for c in row["cells"].as_array().into_iter().flatten() {
+                rec.push(c["display"].as_str().unwrap_or("").to_string());
+            }
+            let _ = w.write_record(&rec);
+        }
+        let mut csv = "\u{feff}".as_bytes().to_vec();
+        csv.extend(w.into_inner().unwrap_or_default());
+        let mut json =
+            serde_json::to_vec_pretty(&json!({"lang": lang, "table": table})).unwrap_or_default();
+        json.push(b'\n');
+        (csv, json)
+    }
+}

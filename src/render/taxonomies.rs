@@ -1,0 +1,74 @@
+//! Taxonomy pages: the list of a taxonomy's terms (`/<lang>/<taxonomy>/`) and each term's
+//! pages (`/<lang>/<taxonomy>/<term>/`). Takes the site's taxonomies; must not collect terms
+//! (the site model does).
+
+use serde_json::{Value as Json, json};
+use tera::Value;
+
+use super::Renderer;
+
+impl Renderer<'_> {
+    /// `/<lang>/<taxonomy>/`.
+    pub(super) fn taxonomy_html(
+        &self,
+        lang: &str,
+        ti: usize,
+    ) -> Result<(String, Vec<u8>), tera::Error> {
+        let site = self.site;
+        let base = site.config.base_path();
+        let t = &site.langs[lang].taxonomies[ti];
+        let path = format!("{lang}/{}/", t.id);
+        let mut c = self.ctx(
+            lang,
+            &path,
+            self.generated_translations(&format!("{}/", t.id)),
+        );
+        c.insert("title", &self.t(lang, &format!("tax_{}", t.id)));
+        c.insert("taxonomy", &t.id);
+        let terms: Vec<Json> = t.terms.iter().map(|term| json!({"name": self.term_name(lang, t.id, &term.name), "url": format!("{base}{path}{}/", term.slug), "count": term.pages.len()})).collect();
+        c.insert("terms", &terms);
+        c.insert(
+            "reviewed",
+            &self.reviewed(t.terms.iter().flat_map(|x| x.pages.iter().copied())),
+        );
+        let html = self.render_template("taxonomy.html", &c)?;
+        Ok((format!("{path}index.html"), html))
+    }
+
+    /// `/<lang>/<taxonomy>/<term>/`.
+    pub(super) fn term_html(
+        &self,
+        lang: &str,
+        ti: usize,
+        term: usize,
+    ) -> Result<(String, Vec<u8>), tera::Error> {
+        let site = self.site;
+        let base = site.config.base_path();
+        let t = &site.langs[lang].taxonomies[ti];
+        let term = &t.terms[term];
+        let path = format!("{lang}/{}/{}/", t.id, term.slug);
+        // A term's name differs by language; its translation is the other language's taxonomy list.
+        let mut c = self.ctx(
+            lang,
+            &path,
+            self.generated_translations(&format!("{}/", t.id)),
+        );
+        c.insert("title", &self.term_name(lang, t.id, &term.name));
+        c.insert("taxonomy", &t.id);
+        c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));
+        c.insert("taxonomy_url", &format!("{base}{lang}/{}/", t.id));
+        let pages: Vec<Value> = term.pages.iter().map(|&i| self.page_ref(i)).collect();
+        c.insert_value("pages", Value::from(pages));
+        c.insert("reviewed", &self.reviewed(term.pages.iter().copied()));
+        let html = self.render_template("term.html", &c)?;
+        Ok((format!("{path}index.html"), html))
+    }
+
+    fn term_name(&self, lang: &str, tax: &str, name: &str) -> String {
+        if tax == "status" {
+            self.t(lang, &format!("status_{name}"))
+        } else {
+            name.to_string()
+        }
+    }
+}
