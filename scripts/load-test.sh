@@ -91,7 +91,9 @@ hostport=${origin#http://}
 server_state() {
     local socks
     socks=$(find "/proc/$server/fd" -lname 'socket:*' 2>/dev/null | wc -l)
-    echo "sockets $socks, RSS $(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$server/status"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "sockets $socks, RSS $(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$server/status")," \
+        "CPU $(awk -v t="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.1f s", ($12 + $13) / t}' "/proc/$server/stat")," \
+        "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # One line from a wrk --latency output.
@@ -147,7 +149,8 @@ while True:
     if time.time() - last >= 0.5:
         last = time.time()
         with open(status + ".tmp", "w") as f:
-            f.write(f"open {len(sel.get_map())}, opened {opened}, closed by the server {closed}, answered {answered}, connect errors {errors}\n")
+            ru = resource.getrusage(resource.RUSAGE_SELF)
+            f.write(f"open {len(sel.get_map())}, opened {opened}, closed by the server {closed}, answered {answered}, connect errors {errors}, holder CPU {ru.ru_utime + ru.ru_stime:.1f} s\n")
         os.replace(status + ".tmp", status)
 EOF
     echo "== wrk -t$THREADS -c$CONNS -d${DURATION}s --latency over ${#paths[@]} URLs, no stalled connections"
