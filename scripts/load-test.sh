@@ -6,10 +6,14 @@
 #
 #   scripts/load-test.sh                      # 100 SSE clients, wrk -t2 -c50 -d30s
 #   SSE=20 DURATION=10 scripts/load-test.sh   # smaller
+#   STALLED=2000 scripts/load-test.sh         # wrk alone, then wrk while 2,000 stalled
+#                                             # connections are held open (no SSE, no edits)
+#   ATLAS_BIN=target/debug/atlas ...          # use this binary instead of a release build
 #
 # Needs: cargo, wrk (Debian package `wrk`), python3, curl.
 set -euo pipefail
 
+STALLED=${STALLED:-0}
 SSE=${SSE:-100}
 DURATION=${DURATION:-30}
 THREADS=${THREADS:-2}
@@ -21,10 +25,23 @@ for tool in wrk python3 curl cargo; do
     command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 1; }
 done
 
+# Stalled connections need file descriptors on this side too: raise the soft limit.
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$STALLED" -gt 0 ] && [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((STALLED + CONNS + 100)) ]; then
+    echo "error: the open-file limit ($(ulimit -n)) is too low for $STALLED stalled connections; raise it (ulimit -n)" >&2
+    exit 1
+fi
+
 echo "== uptime: $(uptime)"
-echo "== building atlas (release)"
-(cd "$repo" && cargo build --release --bin atlas --quiet)
-atlas="$repo/target/release/atlas"
+echo "== ulimit -n: $(ulimit -n)"
+if [ -n "${ATLAS_BIN:-}" ]; then
+    atlas=$(cd "$(dirname "$ATLAS_BIN")" && pwd)/$(basename "$ATLAS_BIN")
+    echo "== using $atlas"
+else
+    echo "== building atlas (release)"
+    (cd "$repo" && cargo build --release --bin atlas --quiet)
+    atlas="$repo/target/release/atlas"
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -59,6 +76,110 @@ for p in "${paths[@]}"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$origin$p")
     [ "$code" = 200 ] || { echo "error: GET $p gave $code" >&2; exit 1; }
 done
+
+lua="$work/paths.lua"
+{
+    echo 'local paths = {'
+    for p in "${paths[@]}"; do printf '  "%s",\n' "$p"; done
+    echo '}'
+    echo 'local i = 0'
+    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
+} >"$lua"
+hostport=${origin#http://}
+
+# The server's open sockets, RSS and the load average.
+server_state() {
+    local socks
+    socks=$(find "/proc/$server/fd" -lname 'socket:*' 2>/dev/null | wc -l)
+    echo "sockets $socks, RSS $(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$server/status")," \
+        "CPU $(awk -v t="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.1f s", ($12 + $13) / t}' "/proc/$server/stat")," \
+        "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# One line from a wrk --latency output.
+summary() {
+    echo "   $(grep -o '[0-9]* requests in [0-9.]*s' "$1"), $(grep 'Requests/sec' "$1" | tr -s ' ')," \
+        "latency p50 $(awk '$1 == "50%" {print $2}' "$1"), p90 $(awk '$1 == "90%" {print $2}' "$1")," \
+        "p99 $(awk '$1 == "99%" {print $2}' "$1"), max $(awk '$1 == "Latency" {print $4}' "$1")," \
+        "non-2xx/3xx $(sed -n 's/.*Non-2xx or 3xx responses: *//p' "$1" | grep . || echo 0)," \
+        "socket errors: $(sed -n 's/.*Socket errors: *//p' "$1" | grep . || echo none)"
+}
+
+if [ "$STALLED" -gt 0 ]; then
+    # Stalled connections: half send nothing, half send half a request head; each one the
+    # server closes is opened again at once, so that $STALLED are held open all the time.
+    cat >"$work/stalled.py" <<'EOF'
+import os, resource, selectors, socket, sys, time
+host, port, path, n, status = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if soft != resource.RLIM_INFINITY and soft < n + 64:
+    want = n + 64 if hard == resource.RLIM_INFINITY else min(hard, n + 64)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+sel = selectors.DefaultSelector()
+half = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nX-Par".encode()
+opened = closed = errors = answered = 0
+def open_one(i):
+    global opened, errors
+    try:
+        s = socket.create_connection((host, port), timeout=10)
+        if i % 2:
+            s.sendall(half)
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, i)
+        opened += 1
+    except OSError:
+        errors += 1
+for i in range(n):
+    open_one(i)
+last = 0
+while True:
+    for key, _ in sel.select(timeout=0.2):
+        s, i = key.fileobj, key.data
+        try:
+            data = s.recv(4096)
+        except OSError:
+            data = b""
+        if data:
+            answered += 1
+            continue
+        sel.unregister(s)
+        s.close()
+        closed += 1
+        open_one(i)
+    if time.time() - last >= 0.5:
+        last = time.time()
+        with open(status + ".tmp", "w") as f:
+            ru = resource.getrusage(resource.RUSAGE_SELF)
+            f.write(f"open {len(sel.get_map())}, opened {opened}, closed by the server {closed}, answered {answered}, connect errors {errors}, holder CPU {ru.ru_utime + ru.ru_stime:.1f} s\n")
+        os.replace(status + ".tmp", status)
+EOF
+    echo "== wrk -t$THREADS -c$CONNS -d${DURATION}s --latency over ${#paths[@]} URLs, no stalled connections"
+    echo "   server: $(server_state)"
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$origin" >"$work/wrk-base.out"
+    summary "$work/wrk-base.out"
+    echo "   server: $(server_state)"
+    python3 "$work/stalled.py" "${hostport%:*}" "${hostport#*:}" "${base}en/" "$STALLED" "$work/stalled.status" &
+    pids+=("$!")
+    holder=$!
+    for _ in $(seq 600); do
+        grep -q "^open $STALLED," "$work/stalled.status" 2>/dev/null && break
+        sleep 0.1
+    done
+    echo "== holding: $(cat "$work/stalled.status" 2>/dev/null)"
+    echo "   server: $(server_state)"
+    echo "== wrk -t$THREADS -c$CONNS -d${DURATION}s --latency over ${#paths[@]} URLs, $STALLED stalled connections held open"
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$origin" >"$work/wrk-stalled.out"
+    summary "$work/wrk-stalled.out"
+    echo "   server: $(server_state)"
+    echo "== held: $(cat "$work/stalled.status")"
+    kill "$holder" 2>/dev/null || true
+    wait "$holder" 2>/dev/null || true
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$origin${base}en/")
+    echo "== after the stalled connections: GET ${base}en/ gave $code"
+    kill -0 "$server" || { echo "error: the server died" >&2; exit 1; }
+    echo "== server still up; stopping it"
+    exit 0
+fi
 
 # SSE clients: one thread per connection, counting `build` messages (not the first `hello`).
 cat >"$work/sse.py" <<'EOF'
@@ -102,7 +223,6 @@ print(f"SSE connections: {n}, got hello: {sum(hello)}, errors: {len(errors)}")
 print(f"build messages per connection: min {c[0]}, median {c[n // 2]}, max {c[-1]}")
 for e in errors[:5]: print("  ", e)
 EOF
-hostport=${origin#http://}
 sse_secs=$((DURATION + 6))
 python3 "$work/sse.py" "${hostport%:*}" "${hostport#*:}" "${base}__atlas/events" "$SSE" "$sse_secs" >"$work/sse.out" 2>&1 &
 pids+=("$!")
@@ -135,15 +255,6 @@ cp "$page" "$work/page.orig"
 ) &
 pids+=("$!")
 editor=$!
-
-lua="$work/paths.lua"
-{
-    echo 'local paths = {'
-    for p in "${paths[@]}"; do printf '  "%s",\n' "$p"; done
-    echo '}'
-    echo 'local i = 0'
-    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
-} >"$lua"
 
 echo "== wrk -t$THREADS -c$CONNS -d${DURATION}s --latency over ${#paths[@]} URLs, $SSE SSE clients, one edit a second"
 wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$origin" | tee "$work/wrk.out"

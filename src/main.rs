@@ -99,6 +99,10 @@ enum Command {
         /// Include pages marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this Host name (repeatable). Bound to a loopback address,
+        /// only that address, localhost and *.localhost are answered otherwise.
+        #[arg(long = "allowed-host", value_name = "NAME", value_parser = allowed_host)]
+        allowed_hosts: Vec<String>,
     },
 }
 
@@ -134,6 +138,7 @@ fn main() -> ExitCode {
             open,
             base_url,
             drafts,
+            allowed_hosts,
         } => atlas::serve::run(atlas::serve::ServeArgs {
             root,
             port,
@@ -141,6 +146,7 @@ fn main() -> ExitCode {
             open,
             base_url,
             drafts,
+            allowed_hosts,
         }),
         Command::Build {
             root,
@@ -293,4 +299,9 @@ fn print_diagnostics(diags: &[Diagnostic]) {
             eprintln!("{text}");
         }
     }
+}
+
+/// Checks an `--allowed-host` value.
+fn allowed_host(value: &str) -> Result<String, String> {
+    atlas::serve::host::parse_allowed_host(value).map_err(|e| e.to_string())
 }

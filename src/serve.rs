@@ -4,13 +4,17 @@
 //! - [`incremental`]: the in-memory output and incremental rebuilds.
 //! - [`http`]: axum routes, content types, the 404 page, live-reload events, the injected
 //!   script and the error overlay.
+//! - [`host`]: which `Host` names are answered (against DNS rebinding).
+//! - [`listen`]: accepting connections: the connection cap, the header-read timeout.
 //! - [`watch`]: notify, debounced.
 //!
 //! The served bytes are the bytes `atlas build` writes, plus one inline script in HTML pages.
 //! Nothing is written to disk: the user's `public/` is never touched.
 
+pub mod host;
 pub mod http;
 pub mod incremental;
+pub mod listen;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -50,6 +54,8 @@ pub struct ServeArgs {
     pub base_url: Option<String>,
     /// Include drafts.
     pub drafts: bool,
+    /// Further `Host` names to answer (each as [`host::parse_allowed_host`] gives it).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServeArgs {
@@ -61,6 +67,7 @@ impl Default for ServeArgs {
             open: false,
             base_url: None,
             drafts: false,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -174,6 +181,14 @@ async fn serve(args: ServeArgs) -> ExitCode {
         println!("  {code}: {origin}{path}");
     }
     println!("Watching content/, themes/, data/ and atlas.toml. Press Ctrl-C to stop.");
+    let hosts = Arc::new(host::HostPolicy::new(addr.ip(), &args.allowed_hosts));
+    if let Some(w) = exposure_warning(addr, &hosts) {
+        eprintln!("{w}");
+    }
+    let capacity = listen::capacity();
+    if let Some(w) = capacity.warning() {
+        eprintln!("{w}");
+    }
     if args.open {
         let url = languages
             .first()
@@ -184,33 +199,48 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     }
 
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let app = http::router(shared.clone());
-    let mut stop_wait = stop_rx.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_wait.wait_for(|s| *s).await;
-            })
-            .await
-    });
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let app = http::router(shared.clone(), hosts);
+    let server = tokio::spawn(listen::serve(
+        listener,
+        app,
+        capacity.connections,
+        async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+        },
+    ));
     shutdown_signal().await;
     println!("\nStopping.");
     let _ = shared.tx.send(Msg::Shutdown);
     let _ = stop_tx.send(true);
-    match tokio::time::timeout(Duration::from_secs(3), server).await {
-        Ok(Ok(Ok(()))) => ExitCode::SUCCESS,
-        Ok(Ok(Err(e))) => {
-            eprintln!("error: the server stopped: {e}");
-            ExitCode::FAILURE
-        }
+    // `listen::serve` gives open connections a few seconds; those left are dropped with the
+    // runtime.
+    match tokio::time::timeout(Duration::from_secs(5), server).await {
         Ok(Err(e)) => {
             eprintln!("error: the server stopped: {e}");
             ExitCode::FAILURE
         }
-        // Connections that did not close in time are dropped with the runtime.
-        Err(_) => ExitCode::SUCCESS,
+        Ok(Ok(())) | Err(_) => ExitCode::SUCCESS,
     }
+}
+
+/// Who can reach a server bound to a non-loopback address, for the terminal.
+fn exposure_warning(addr: SocketAddr, hosts: &host::HostPolicy) -> Option<String> {
+    if addr.ip().is_loopback() {
+        return None;
+    }
+    let check = if hosts.checks() {
+        "it answers only the --allowed-host names, localhost and IP addresses"
+    } else {
+        "it answers any Host name (give --allowed-host NAME to answer only NAME, localhost and \
+         IP addresses)"
+    };
+    Some(format!(
+        "warning: atlas serve is listening on {addr}: anyone who can reach this machine on port \
+         {port} can read the preview and its live-reload stream; {check}. Use --bind 127.0.0.1 \
+         (the default) to keep it to this machine.",
+        port = addr.port()
+    ))
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,6 @@
 //! The HTTP side of `atlas serve`: axum routes over the in-memory output, Server-Sent Events
-//! for live reload, and the script injected into HTML pages.
+//! for live reload (at most [`MAX_EVENT_STREAMS`] at once), and the script injected into
+//! HTML pages. Requests reach the routes only through the Host check of [`super::host`].
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -14,11 +15,12 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
-use tokio::sync::broadcast;
+use tokio::sync::{Semaphore, broadcast};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::host::{self, HostPolicy};
 use crate::diagnostics::Diagnostic;
 
 /// The reserved folder under the base path for the server's own endpoints.
@@ -29,6 +31,9 @@ pub const EVENTS: &str = "__atlas/events";
 pub const STATUS: &str = "__atlas/status";
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// The most live-reload streams open at once; more get 503.
+pub const MAX_EVENT_STREAMS: usize = 64;
 
 /// A message to every open event stream.
 #[derive(Debug, Clone)]
@@ -63,6 +68,8 @@ pub struct Shared {
     pub tx: broadcast::Sender<Msg>,
     /// Identifies this server process to the browser (a restart reloads open pages).
     pub instance: String,
+    /// One permit per open live-reload stream.
+    streams: Arc<Semaphore>,
 }
 
 impl Shared {
@@ -84,6 +91,7 @@ impl Shared {
             }),
             tx,
             instance,
+            streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
         }
     }
 
@@ -102,10 +110,12 @@ pub fn errors_json(errors: &[Diagnostic]) -> serde_json::Value {
     json!(errors.iter().filter(|d| d.is_error()).collect::<Vec<_>>())
 }
 
-/// The router: every path goes to one handler; no response may be cached.
-pub fn router(shared: Arc<Shared>) -> Router {
+/// The router: every request passes the Host check, then every path goes to one handler;
+/// no response may be cached.
+pub fn router(shared: Arc<Shared>, hosts: Arc<HostPolicy>) -> Router {
     Router::new()
         .fallback(handle)
+        .layer(axum::middleware::from_fn_with_state(hosts, host::guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -333,7 +343,20 @@ reloads by itself when the site builds.</p>\n<ul style=\"font-family:monospace;w
 }
 
 /// The live-reload stream: a `hello` with the current state, then every build message.
+/// Beyond [`MAX_EVENT_STREAMS`] open streams: 503.
 fn events(shared: Arc<Shared>) -> Response {
+    let Ok(permit) = shared.streams.clone().try_acquire_owned() else {
+        let mut r = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "atlas serve refused this live-reload connection: {MAX_EVENT_STREAMS} are open \
+                 already, the most it keeps; close some preview tabs and reload this one"
+            ),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        return r;
+    };
     // Subscribe first, so no build between reading the state and subscribing is missed.
     let rx = shared.tx.subscribe();
     let hello = {
@@ -356,7 +379,12 @@ fn events(shared: Arc<Shared>) -> Response {
             json!({"type": "build", "gen": -1, "all": true, "changed": []}).to_string(),
         ))),
     });
-    Sse::new(first.chain(rest))
+    // The permit goes with the stream: it is free again when the connection ends.
+    let stream = first.chain(rest).map(move |e| {
+        let _held = &permit;
+        e
+    });
+    Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
 }
