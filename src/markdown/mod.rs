@@ -116,11 +116,11 @@ pub fn options() -> Options {
 const CITE_PREFIX: &str = "@cite:";
 
 /// Parses a body with atlas's options and rules of emphasis: the events, with source offsets.
-/// Citations `[@id]` come out as links to `@cite:@id`.
-fn parse(src: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
+/// With `citations`, `[@id]` comes out as a link to `@cite:@id`.
+fn parse(src: &str, citations: bool) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
     let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let r = link.reference.trim();
-        if r.starts_with('@') {
+        if citations && r.starts_with('@') {
             Some((format!("{CITE_PREFIX}{r}").into(), "".into()))
         } else {
             None
@@ -128,24 +128,24 @@ fn parse(src: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
     };
     let parser = Parser::new_with_broken_link_callback(src, options(), Some(callback));
     let events = parser.into_offset_iter().collect();
-    // With a pulldown-cmark that has `Options::ENABLE_CJK_FRIENDLY_EMPHASIS`: add it to
-    // `options()` and return `events` here.
+    // The one place atlas's emphasis rule is applied. With a pulldown-cmark that has
+    // `Options::ENABLE_CJK_FRIENDLY_EMPHASIS`: add it to `options()` and return `events`.
     cjk_emphasis::apply(src, events)
 }
 
 /// The HTML of a body with atlas's options and emphasis rules and nothing else: no heading
-/// ids, links or citations resolved, soft breaks kept. For comparing the emphasis with other
-/// implementations (examples/render-markdown.rs) and for the fuzzers.
+/// ids, no links or citations resolved, soft breaks kept. For comparing the emphasis with
+/// plain pulldown-cmark and other implementations, and for the fuzzers.
 pub fn emphasis_html(body: &str) -> String {
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, parse(body).into_iter().map(|(e, _)| e));
+    pulldown_cmark::html::push_html(&mut html, parse(body, false).into_iter().map(|(e, _)| e));
     html
 }
 
 /// Renders a Markdown body.
 pub fn render(src: &str, resolver: &dyn LinkResolver) -> Rendered {
     let mut out = Rendered::default();
-    let mut events = parse(src);
+    let mut events = parse(src, true);
     let positions = Positions::new(src);
 
     ids::assign_heading_ids(&mut events, &mut out, &positions);
