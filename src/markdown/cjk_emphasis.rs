@@ -216,9 +216,10 @@ fn tokens(src: &str, segment: &[Spanned]) -> Vec<Tok> {
     let b = src.as_bytes();
     for (i, (event, range)) in segment.iter().enumerate() {
         match event {
-            Event::Start(Tag::Link { link_type, .. })
-                if matches!(link_type, LinkType::Autolink | LinkType::Email) =>
-            {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
                 autolink += 1;
                 toks.push(Tok::Keep(i));
             }
@@ -317,10 +318,8 @@ fn runs(toks: &[Tok]) -> Vec<Run> {
                 scope_stack.push(next_scope);
                 next_scope += 1;
             }
-            Tok::ScopeEnd(_) => {
-                if scope_stack.len() > 1 {
-                    scope_stack.pop();
-                }
+            Tok::ScopeEnd(_) if scope_stack.len() > 1 => {
+                scope_stack.pop();
             }
             _ => {}
         }
@@ -753,11 +752,8 @@ mod tests {
             (true, false)
         );
         // `**100%**她`: ASCII punctuation inside, CJK outside.
-        assert_eq!(f(b'*', Some('%'), Some('她')).1, true);
-        assert_eq!(
-            flags(b'*', 2, Some('%'), None, Some('她'), Rules::Standard).1,
-            false
-        );
+        assert!(f(b'*', Some('%'), Some('她')).1);
+        assert!(!flags(b'*', 2, Some('%'), None, Some('她'), Rules::Standard).1);
         // Latin keeps CommonMark: `**foo.**bar`.
         assert_eq!(f(b'*', Some('.'), Some('b')), (false, false));
         // `_` does not change next to CJK.
