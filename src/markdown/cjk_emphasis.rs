@@ -755,7 +755,11 @@ mod tests {
         assert!(f(b'*', Some('%'), Some('她')).1);
         assert!(!flags(b'*', 2, Some('%'), None, Some('她'), Rules::Standard).1);
         // Latin keeps CommonMark: `**foo.**bar`.
-        assert_eq!(f(b'*', Some('.'), Some('b')), (false, false));
+        assert_eq!(f(b'*', Some('.'), Some('b')), (true, false));
+        assert_eq!(
+            f(b'*', Some('.'), Some('b')),
+            flags(b'*', 2, Some('.'), None, Some('b'), Rules::Standard)
+        );
         // `_` does not change next to CJK.
         for (p, n) in [('，', '她'), ('她', '，'), ('她', '她'), ('%', '她')] {
             assert_eq!(
