@@ -186,12 +186,20 @@ fn explicit_duplicate_or_reserved_ids_are_errors() {
     let r = render("## A {#main}\n");
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert!(r.errors[0].message.contains("main"), "{:?}", r.errors[0]);
+    let r = render("## A {#1}\n\nx[^1]\n\n[^1]: f\n");
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].message.contains("footnote"),
+        "{:?}",
+        r.errors[0]
+    );
 }
 
 #[test]
 fn citation_mistakes_are_errors_with_lines() {
     for (md, line) in [
         ("text\n\nA [@] B\n", 3),
+        ("text\n\nA [@s1, ] B\n", 3),
         ("text\n\n![map [@s1]](map.png)\n", 3),
         ("text\n\n![map][@s1]\n", 3),
         ("text\n\n[see [@s1]](https://example.org/)\n", 3),
