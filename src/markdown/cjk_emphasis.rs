@@ -178,6 +178,16 @@ fn flush<'a>(
     rules: Rules,
     force: bool,
 ) {
+    // Most containers have no delimiter at all: nothing to pair.
+    let has_delimiter = segment.iter().any(|(e, _)| match e {
+        Event::Text(t) => t.bytes().any(|c| matches!(c, b'*' | b'_' | b'~')),
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => true,
+        _ => false,
+    });
+    if !has_delimiter {
+        out.append(segment);
+        return;
+    }
     let toks = tokens(src, segment);
     let mut runs = runs(&toks);
     let mut differs = force;
