@@ -570,14 +570,21 @@ fn pair_runs(
     for &c in ids {
         if runs[c].close {
             while runs[c].lo < runs[c].hi {
+                // `~` pairs only with the same length: a bound per length class holds
+                // for lengths 1 and 2 only (`~~~` and longer search the whole stack).
+                let bounded = runs[c].ch != b'~' || runs[c].len <= 2;
                 let key = bottom_key(&runs[c]);
-                let floor = bottom[key].min(stack.len());
+                let floor = if bounded {
+                    bottom[key].min(stack.len())
+                } else {
+                    0
+                };
                 let found = (floor..stack.len()).rev().find(|&k| {
                     let o = &runs[stack[k]];
                     o.ch == runs[c].ch && can_pair(o, &runs[c])
                 });
                 let Some(k) = found else {
-                    if runs[c].ch != b'~' {
+                    if bounded {
                         bottom[key] = stack.len();
                     }
                     break;
