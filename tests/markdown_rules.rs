@@ -118,6 +118,8 @@ fn delimiters_pair_as_the_amended_rules_say() {
         html("**真，**她**好**"),
         "<p><strong>真，</strong>她<strong>好</strong></p>\n"
     );
+    // Three tildes are text, as in pulldown-cmark.
+    assert_eq!(html("中~~~真，~~~她"), "<p>中~~~真，~~~她</p>\n");
     // `_` stays intraword-strict, as the amendments keep it.
     assert_eq!(html("__真，__她"), "<p>__真，__她</p>\n");
     // In a heading, a table cell, link text and a list item.

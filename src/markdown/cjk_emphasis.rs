@@ -375,6 +375,10 @@ fn flags(
     rules: Rules,
 ) -> (bool, bool) {
     let cjk = rules == Rules::Amended;
+    if ch == b'~' && len > 2 {
+        // pulldown-cmark leaves runs of three or more tildes as text.
+        return (false, false);
+    }
     if ch == b'~' {
         let (o, c) = tilde_flags(len, prev, next);
         if cjk && len >= 2 {
