@@ -184,7 +184,11 @@ fn explicit_duplicate_or_reserved_ids_are_errors() {
     let r = render("## A {#x}\n\ntext\n\n## B {#x}\n");
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert_eq!(r.errors[0].line, 5);
-    assert!(r.errors[0].message.contains("line 1"), "{:?}", r.errors[0]);
+    assert!(
+        r.errors[0].message.contains("4 lines above"),
+        "{:?}",
+        r.errors[0]
+    );
     let r = render("## A {#main}\n");
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert!(r.errors[0].message.contains("main"), "{:?}", r.errors[0]);

@@ -87,7 +87,13 @@ pub(super) fn assign_heading_ids(
                 errors.push(BodyError {
                     line,
                     column,
-                    message: format!("heading id {{#{id}}} is already the id of the heading on line {first}"),
+                    // Lines counted back from this one: body lines are not file lines
+                    // (the front matter comes first), a distance is the same in both.
+                    message: format!(
+                        "heading id {{#{id}}} is already the id of the heading {} line{} above",
+                        line - first,
+                        if line - first == 1 { "" } else { "s" }
+                    ),
                     hint: "give each heading its own id, or drop the {#...} to get one made from the title".into(),
                 });
                 continue;
