@@ -188,7 +188,11 @@ fn flush<'a>(
         out.append(segment);
         return;
     }
-    let toks = tokens(src, segment);
+    let Some(toks) = tokens(src, segment) else {
+        // pulldown-cmark's offsets do not show where a delimiter is: keep its events.
+        out.append(segment);
+        return;
+    };
     let mut runs = runs(&toks);
     let mut differs = force;
     for r in runs.iter_mut() {
@@ -217,10 +221,11 @@ fn flush<'a>(
 
 /// Splits a container's events into tokens: emphasis events and the literal delimiters of
 /// text become `Delim`s; everything else is kept.
-fn tokens(src: &str, segment: &[Spanned]) -> Vec<Tok> {
+fn tokens(src: &str, segment: &[Spanned]) -> Option<Vec<Tok>> {
     let mut toks = Vec::with_capacity(segment.len() * 2);
-    // Delimiter lengths of open emphasis events, to find their closing delimiters.
-    let mut open_lens: Vec<usize> = Vec::new();
+    // Delimiter character and length of open emphasis events, to find their closing
+    // delimiters.
+    let mut open: Vec<(u8, usize)> = Vec::new();
     // Inside an autolink or e-mail link: its text is a URL, never emphasis.
     let mut autolink = 0usize;
     let b = src.as_bytes();
@@ -252,14 +257,21 @@ fn tokens(src: &str, segment: &[Spanned]) -> Vec<Tok> {
                         .count()
                         .max(1),
                 };
-                open_lens.push(n);
                 let ch = b[range.start];
+                if !delimiters_at(b, range.start, ch, n) {
+                    return None;
+                }
+                open.push((ch, n));
                 toks.extend((0..n).map(|k| Tok::Delim(ch, range.start + k)));
             }
             Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
-                let n = open_lens.pop().unwrap_or(1);
-                let start = range.end.saturating_sub(n);
-                let ch = b[start];
+                let (ch, n) = open.pop()?;
+                // The closing delimiters end the event's range, or (where that range runs
+                // on, as it can in a heading with odd line endings) follow its content.
+                let after_content = i.checked_sub(1).map_or(range.start, |j| segment[j].1.end);
+                let start = [range.end.saturating_sub(n), after_content]
+                    .into_iter()
+                    .find(|&p| delimiters_at(b, p, ch, n))?;
                 toks.extend((0..n).map(|k| Tok::Delim(ch, start + k)));
             }
             Event::Text(t) if is_verbatim(src, t, range) => {
@@ -280,7 +292,12 @@ fn tokens(src: &str, segment: &[Spanned]) -> Vec<Tok> {
             _ => toks.push(Tok::Keep(i)),
         }
     }
-    toks
+    Some(toks)
+}
+
+/// True if `n` delimiter characters `ch` (`*`, `_` or `~`) start at `p`.
+fn delimiters_at(b: &[u8], p: usize, ch: u8, n: usize) -> bool {
+    matches!(ch, b'*' | b'_' | b'~') && b.get(p..p + n).is_some_and(|d| d.iter().all(|&c| c == ch))
 }
 
 /// True if a text event is its source bytes as they are (not an entity, nor text
