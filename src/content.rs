@@ -165,10 +165,16 @@ pub fn is_ignored_name(name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: Mutex<HashMap<PathBuf, Parsed>>,
+    /// Unsaved editor buffers read instead of the files (see [`ParseCache::set_overlay`]).
+    overlay: Mutex<std::sync::Arc<Overlay>>,
     reused: AtomicUsize,
     parsed: AtomicUsize,
     read: AtomicUsize,
 }
+
+/// Texts read instead of the files on disk, by path relative to the site root
+/// (`content/regions/beijing.zh.md`): the unsaved buffers of an editor (`atlas lsp`).
+pub type Overlay = HashMap<PathBuf, String>;
 
 /// A file whose change time is less than this many seconds before the clock when it is read
 /// is read again by the next load, whatever its metadata says (timestamps have a granularity;
@@ -187,6 +193,13 @@ impl ParseCache {
     /// Files read by the last load (the others were known unchanged from their metadata).
     pub fn last_reads(&self) -> usize {
         self.read.load(Ordering::Relaxed)
+    }
+
+    /// From the next load on, a Markdown file named in `overlay` is read from there instead
+    /// of from disk (it must exist on disk: the walk finds the files); its parse is kept
+    /// while the text has the same hash. A file that leaves the overlay is read again.
+    pub fn set_overlay(&self, overlay: std::sync::Arc<Overlay>) {
+        *self.overlay.lock().unwrap_or_else(|e| e.into_inner()) = overlay;
     }
 
     /// The next load reads these files again (paths relative to the site root, as in
@@ -343,11 +356,13 @@ pub fn load_cached(root: &Path, config: &Config, cache: Option<&ParseCache>) -> 
             });
         }
     }
+    let overlay = cache.map(|c| c.overlay.lock().unwrap_or_else(|e| e.into_inner()).clone());
+    let overlay = overlay.as_deref().filter(|o| !o.is_empty());
     let mut kept = cache.map(|c| c.files.lock().unwrap_or_else(|e| e.into_inner()));
     let last = kept.as_deref();
     let mut results: Vec<(Result<SourcePage, PageFailure>, Cached)> = md_files
         .par_iter()
-        .map(|p| read_page(root, &content_dir, p, config, last))
+        .map(|p| read_page(root, &content_dir, p, config, last, overlay))
         .collect();
     if let (Some(c), Some(kept)) = (cache, kept.as_mut()) {
         let mut next = HashMap::with_capacity(md_files.len());
@@ -398,6 +413,7 @@ fn read_page(
     path: &Path,
     config: &Config,
     cache: Option<&HashMap<PathBuf, Parsed>>,
+    overlay: Option<&Overlay>,
 ) -> (Result<SourcePage, PageFailure>, Cached) {
     let file = rel(root, path);
     let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
@@ -412,9 +428,11 @@ fn read_page(
     };
     // The metadata is taken before the bytes: a write in between makes it older than the
     // bytes read, so the next load reads the file again.
+    // An overlaid text is compared by hash only, and never trusted by metadata.
+    let overlaid = overlay.and_then(|o| o.get(&file));
     let stamp = match cache {
-        Some(_) => Stamp::of(path),
-        None => None,
+        Some(_) if overlaid.is_none() => Stamp::of(path),
+        _ => None,
     };
     let last = cache.and_then(|c| c.get(path)).filter(|last| {
         (
@@ -431,7 +449,7 @@ fn read_page(
             return (r, Cached::Reused(Some(now), false));
         }
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match overlaid.map_or_else(|| std::fs::read(path), |t| Ok(t.clone().into_bytes())) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(format!("cannot read the file: {e}"))
