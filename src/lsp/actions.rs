@@ -92,9 +92,7 @@ pub fn actions(
         };
         if let (Kind::Page, Some(kind)) = (page.kind, kind) {
             for lang in config.language_codes() {
-                let rel = page
-                    .file
-                    .with_file_name(format!("{}.{lang}.md", page.stem));
+                let rel = page.file.with_file_name(format!("{}.{lang}.md", page.stem));
                 let abs = ws.root().join(&rel);
                 if abs.exists() {
                     continue;
@@ -126,7 +124,10 @@ pub fn actions(
                     }),
                 ];
                 out.push(CodeAction {
-                    title: format!("Create the translation {} (as atlas new would)", rel.display()),
+                    title: format!(
+                        "Create the translation {} (as atlas new would)",
+                        rel.display()
+                    ),
                     kind: Some(CodeActionKind::QUICKFIX),
                     edit: Some(WorkspaceEdit {
                         document_changes: Some(DocumentChanges::Operations(ops)),

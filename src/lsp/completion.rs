@@ -47,7 +47,10 @@ pub fn headings(page: &SourcePage) -> Vec<(String, String)> {
         }
     }
     let mut out = Vec::new();
-    walk(&crate::markdown::render(&page.body, &AnyTarget).toc, &mut out);
+    walk(
+        &crate::markdown::render(&page.body, &AnyTarget).toc,
+        &mut out,
+    );
     out
 }
 
@@ -137,9 +140,7 @@ pub fn complete(
                     .map(|page| {
                         headings(page)
                             .into_iter()
-                            .map(|(id, title)| {
-                                item(id, CompletionItemKind::REFERENCE, Some(title))
-                            })
+                            .map(|(id, title)| item(id, CompletionItemKind::REFERENCE, Some(title)))
                             .collect()
                     })
                     .unwrap_or_default();

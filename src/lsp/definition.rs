@@ -96,7 +96,9 @@ pub fn definition(
 ) -> Option<Location> {
     let lang = ws.lang_of(path).unwrap_or_default();
     match syntax::at(text, offset) {
-        Ctx::Link { path: p, anchor, .. } => page_location(
+        Ctx::Link {
+            path: p, anchor, ..
+        } => page_location(
             ws,
             p.strip_suffix(".md").unwrap_or(&p),
             &lang,

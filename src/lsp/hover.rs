@@ -16,7 +16,13 @@ use super::state::Workspace;
 use super::syntax::{self, Ctx};
 
 /// The hover at byte `offset` of `text` (the buffer of `path`).
-pub fn hover(ws: &Workspace, path: &Path, text: &str, offset: usize, enc: Encoding) -> Option<Hover> {
+pub fn hover(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    offset: usize,
+    enc: Encoding,
+) -> Option<Hover> {
     let lang = ws.lang_of(path).unwrap_or_default();
     let data = &ws.snapshot().data;
     let page_hover = |key: &str, anchor: Option<&str>| {
@@ -57,7 +63,11 @@ pub fn hover(ws: &Workspace, path: &Path, text: &str, offset: usize, enc: Encodi
         ),
         Ctx::Citation { id, range, .. } => (source_hover(&id)?, range),
         Ctx::Value {
-            key, value, range, table, ..
+            key,
+            value,
+            range,
+            table,
+            ..
         } => match (table.as_str(), key.as_str()) {
             (_, "source" | "sources") => (source_hover(&value)?, range),
             ("region", "parent") | ("drug", "regions") => (

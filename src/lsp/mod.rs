@@ -51,7 +51,9 @@ pub enum LspError {
     #[error("language server connection: {0}")]
     Protocol(String),
     /// No site root was found.
-    #[error("no atlas.toml in {0} or any folder above it: start `atlas lsp` in a site (or pass --root)")]
+    #[error(
+        "no atlas.toml in {0} or any folder above it: start `atlas lsp` in a site (or pass --root)"
+    )]
     NoSite(PathBuf),
 }
 
@@ -76,8 +78,7 @@ pub fn run(root: Option<PathBuf>) -> Result<(), LspError> {
     let (connection, io) = Connection::stdio();
     serve(&connection, root)?;
     drop(connection);
-    io.join()
-        .map_err(|e| LspError::Protocol(e.to_string()))?;
+    io.join().map_err(|e| LspError::Protocol(e.to_string()))?;
     Ok(())
 }
 
@@ -104,9 +105,7 @@ pub fn serve(connection: &Connection, root: Option<PathBuf>) -> Result<(), LspEr
         .and_then(|f| f.first())
         .and_then(|f| position::path(&f.uri))
         .or_else(|| params.root_uri.as_ref().and_then(position::path));
-    let start = root
-        .or(client_dir)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let start = root.or(client_dir).unwrap_or_else(|| PathBuf::from("."));
     let site = find_root(&start);
     let caps = ServerCapabilities {
         position_encoding: Some(match enc {
@@ -165,10 +164,12 @@ fn show_error(connection: &Connection, message: &str) {
         typ: lsp_types::MessageType::ERROR,
         message: message.to_string(),
     };
-    let _ = connection.sender.send(Message::Notification(Notification::new(
-        lsp_types::notification::ShowMessage::METHOD.into(),
-        params,
-    )));
+    let _ = connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            lsp_types::notification::ShowMessage::METHOD.into(),
+            params,
+        )));
 }
 
 /// Refuses every request until shutdown (no site).
@@ -178,7 +179,11 @@ fn idle(connection: &Connection) -> Result<(), LspError> {
             if connection.handle_shutdown(&req)? {
                 return Ok(());
             }
-            reply_err(connection, req.id, "no atlas site: see the error shown at start");
+            reply_err(
+                connection,
+                req.id,
+                "no atlas site: see the error shown at start",
+            );
         }
     }
     Ok(())
@@ -249,10 +254,13 @@ impl Server<'_> {
             self.enc,
         );
         for n in notes {
-            let _ = self.connection.sender.send(Message::Notification(Notification::new(
-                lsp_types::notification::PublishDiagnostics::METHOD.into(),
-                n,
-            )));
+            let _ = self
+                .connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    lsp_types::notification::PublishDiagnostics::METHOD.into(),
+                    n,
+                )));
         }
     }
 
@@ -260,7 +268,9 @@ impl Server<'_> {
         use lsp_types::notification as N;
         match n.method.as_str() {
             N::DidOpenTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                {
                     if let Some(path) = position::path(&p.text_document.uri) {
                         self.ws.set_text(path, p.text_document.text);
                         self.due = Some(Instant::now() + DEBOUNCE);
@@ -268,8 +278,12 @@ impl Server<'_> {
                 }
             }
             N::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
-                    let Some(path) = position::path(&p.text_document.uri) else { return };
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                {
+                    let Some(path) = position::path(&p.text_document.uri) else {
+                        return;
+                    };
                     let mut text = self.ws.text(&path).unwrap_or_default();
                     for c in p.content_changes {
                         match c.range {
@@ -286,7 +300,9 @@ impl Server<'_> {
                 }
             }
             N::DidCloseTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                {
                     if let Some(path) = position::path(&p.text_document.uri) {
                         self.ws.close(&path);
                         self.due = Some(Instant::now() + DEBOUNCE);
@@ -312,6 +328,10 @@ impl Server<'_> {
     fn request(&mut self, req: Request) {
         use lsp_types::request as R;
         let id = req.id.clone();
+        // Answers use the site as the buffers have it now: a check still due runs first.
+        if self.due.is_some() {
+            self.check();
+        }
         let result: Result<serde_json::Value, String> = match req.method.as_str() {
             R::Completion::METHOD => parse::<lsp_types::CompletionParams>(req).map(|p| {
                 let tp = p.text_document_position;
@@ -323,19 +343,22 @@ impl Server<'_> {
                     .unwrap_or_default();
                 json(lsp_types::CompletionResponse::Array(items))
             }),
-            R::HoverRequest::METHOD => parse::<lsp_types::HoverParams>(req).map(|p| {
-                let tp = p.text_document_position_params;
-                json(self.at(&tp.text_document.uri, tp.position).and_then(
-                    |(path, text, off)| hover::hover(&self.ws, &path, &text, off, self.enc),
-                ))
-            }),
+            R::HoverRequest::METHOD => {
+                parse::<lsp_types::HoverParams>(req).map(|p| {
+                    let tp = p.text_document_position_params;
+                    json(self.at(&tp.text_document.uri, tp.position).and_then(
+                        |(path, text, off)| hover::hover(&self.ws, &path, &text, off, self.enc),
+                    ))
+                })
+            }
             R::GotoDefinition::METHOD => parse::<lsp_types::GotoDefinitionParams>(req).map(|p| {
                 let tp = p.text_document_position_params;
-                json(self.at(&tp.text_document.uri, tp.position).and_then(
-                    |(path, text, off)| {
-                        definition::definition(&self.ws, &path, &text, off, self.enc)
-                    },
-                ))
+                json(
+                    self.at(&tp.text_document.uri, tp.position)
+                        .and_then(|(path, text, off)| {
+                            definition::definition(&self.ws, &path, &text, off, self.enc)
+                        }),
+                )
             }),
             R::References::METHOD => parse::<lsp_types::ReferenceParams>(req).map(|p| {
                 let tp = p.text_document_position;
@@ -373,11 +396,14 @@ impl Server<'_> {
                 json(found.unwrap_or_default())
             }),
             _ => {
-                let _ = self.connection.sender.send(Message::Response(Response::new_err(
-                    id,
-                    ErrorCode::MethodNotFound as i32,
-                    format!("atlas lsp does not handle {}", req.method),
-                )));
+                let _ = self
+                    .connection
+                    .sender
+                    .send(Message::Response(Response::new_err(
+                        id,
+                        ErrorCode::MethodNotFound as i32,
+                        format!("atlas lsp does not handle {}", req.method),
+                    )));
                 return;
             }
         };

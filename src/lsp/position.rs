@@ -120,7 +120,11 @@ const PATH: &AsciiSet = &CONTROLS
 /// The `file://` URI of an absolute path.
 pub fn uri(path: &Path) -> Uri {
     let s = path.to_string_lossy().replace('\\', "/");
-    let s = if s.starts_with('/') { s } else { format!("/{s}") };
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
     let text = format!("file://{}", utf8_percent_encode(&s, PATH));
     // A path percent-encoded as above is always a valid URI.
     Uri::from_str(&text).unwrap_or_else(|_| Uri::from_str("file:///").expect("valid URI"))
@@ -147,7 +151,10 @@ mod tests {
         assert_eq!(pos(t, x, Encoding::Utf8), Position::new(1, 10));
         assert_eq!(offset(t, Position::new(1, 4), Encoding::Utf16), x);
         assert_eq!(offset(t, Position::new(1, 10), Encoding::Utf8), x);
-        assert_eq!(offset(t, Position::new(1, 99), Encoding::Utf16), t.len() - 1);
+        assert_eq!(
+            offset(t, Position::new(1, 99), Encoding::Utf16),
+            t.len() - 1
+        );
         assert_eq!(offset(t, Position::new(9, 0), Encoding::Utf16), t.len());
         assert_eq!(offset_of_line_col(t, 2, 4), x);
     }

@@ -24,10 +24,14 @@ use crate::content::Kind;
 #[derive(Debug, thiserror::Error)]
 pub enum RenameError {
     /// The cursor is not on a page or a link to one.
-    #[error("rename works on a page: put the cursor in a page under content/<section>/ or on an @/ link to one")]
+    #[error(
+        "rename works on a page: put the cursor in a page under content/<section>/ or on an @/ link to one"
+    )]
     NoPage,
     /// The new slug is not one `atlas new` accepts.
-    #[error("{0:?} is not a valid slug: use lowercase ASCII letters and digits, joined by single hyphens (e.g. hainan-boao)")]
+    #[error(
+        "{0:?} is not a valid slug: use lowercase ASCII letters and digits, joined by single hyphens (e.g. hainan-boao)"
+    )]
     BadSlug(String),
     /// A file of the new name exists.
     #[error("{0} exists already: choose another slug")]
@@ -63,9 +67,7 @@ pub fn rename(
     let old_slug = first.stem.clone();
     let mut renames = Vec::new();
     for p in &pages {
-        let new_file = p
-            .file
-            .with_file_name(format!("{new_slug}.{}.md", p.lang));
+        let new_file = p.file.with_file_name(format!("{new_slug}.{}.md", p.lang));
         if ws.root().join(&new_file).exists() {
             return Err(RenameError::Exists(new_file.display().to_string()));
         }
@@ -83,7 +85,10 @@ pub fn rename(
             let Some(t) = ws.text(&file) else { continue };
             let r = front_values(&t, &["parent", "regions"], &old_slug);
             if !r.is_empty() {
-                edits.entry(file).or_insert_with(|| (t, Vec::new(), Vec::new())).2 = r;
+                edits
+                    .entry(file)
+                    .or_insert_with(|| (t, Vec::new(), Vec::new()))
+                    .2 = r;
             }
         }
     }
@@ -112,12 +117,14 @@ pub fn rename(
         }));
     }
     for (old, new) in renames {
-        ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(RenameFile {
-            old_uri: position::uri(&old),
-            new_uri: position::uri(&new),
-            options: None,
-            annotation_id: None,
-        })));
+        ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+            RenameFile {
+                old_uri: position::uri(&old),
+                new_uri: position::uri(&new),
+                options: None,
+                annotation_id: None,
+            },
+        )));
     }
     Ok(WorkspaceEdit {
         document_changes: Some(DocumentChanges::Operations(ops)),

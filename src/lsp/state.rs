@@ -132,10 +132,7 @@ impl Workspace {
             .filter_map(|(p, t)| Some((self.rel(p)?, t.clone())))
             .collect();
         let overlay = Arc::new(overlay);
-        self.incremental
-            .cache()
-            .parsed
-            .set_overlay(overlay.clone());
+        self.incremental.cache().parsed.set_overlay(overlay.clone());
         self.parse.set_overlay(overlay);
         let build = match self.incremental.rebuild(&[]) {
             Ok(update) => update.warnings,

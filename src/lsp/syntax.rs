@@ -354,17 +354,40 @@ mod tests {
 
     #[test]
     fn contexts() {
-        let Ctx::Link { path, anchor, typed, .. } = at_str("regions/shanghai", 8) else {
+        let Ctx::Link {
+            path,
+            anchor,
+            typed,
+            ..
+        } = at_str("regions/shanghai", 8)
+        else {
             panic!()
         };
-        assert_eq!((path.as_str(), anchor.as_deref(), typed.as_str()), ("regions/shanghai.md", Some("历史"), "regions/"));
-        let Ctx::Citation { id, typed, .. } = at_str("@b]", 1) else { panic!() };
+        assert_eq!(
+            (path.as_str(), anchor.as_deref(), typed.as_str()),
+            ("regions/shanghai.md", Some("历史"), "regions/")
+        );
+        let Ctx::Citation { id, typed, .. } = at_str("@b]", 1) else {
+            panic!()
+        };
         assert_eq!((id.as_str(), typed.as_str()), ("b", ""));
-        let Ctx::Value { table, key, value, .. } = at_str("china", 2) else { panic!() };
-        assert_eq!((table.as_str(), key.as_str(), value.as_str()), ("region", "parent", "china"));
-        let Ctx::Key { table, key, .. } = at_str("kind", 1) else { panic!() };
+        let Ctx::Value {
+            table, key, value, ..
+        } = at_str("china", 2)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (table.as_str(), key.as_str(), value.as_str()),
+            ("region", "parent", "china")
+        );
+        let Ctx::Key { table, key, .. } = at_str("kind", 1) else {
+            panic!()
+        };
         assert_eq!((table.as_str(), key.as_str()), ("region", "kind"));
-        let Ctx::Dimension { id, .. } = at_str("special_funding", 3) else { panic!() };
+        let Ctx::Dimension { id, .. } = at_str("special_funding", 3) else {
+            panic!()
+        };
         assert_eq!(id, "special_funding");
     }
 
@@ -372,16 +395,26 @@ mod tests {
     fn refs_skip_code_blocks() {
         let r = refs(PAGE);
         assert_eq!(r.len(), 3, "{r:?}");
-        let Ref::Link { path, range } = &r[0] else { panic!() };
-        assert_eq!((path.as_str(), &PAGE[range.clone()]), ("regions/shanghai.md", "regions/shanghai.md"));
-        let Ref::Cite { id, range } = &r[2] else { panic!() };
+        let Ref::Link { path, range } = &r[0] else {
+            panic!()
+        };
+        assert_eq!(
+            (path.as_str(), &PAGE[range.clone()]),
+            ("regions/shanghai.md", "regions/shanghai.md")
+        );
+        let Ref::Cite { id, range } = &r[2] else {
+            panic!()
+        };
         assert_eq!((id.as_str(), &PAGE[range.clone()]), ("b", "b"));
     }
 
     #[test]
     fn keys_come_from_the_schema() {
         let k = keys("region");
-        assert!(k.contains(&"parent".to_string()) && k.contains(&"compare".to_string()), "{k:?}");
+        assert!(
+            k.contains(&"parent".to_string()) && k.contains(&"compare".to_string()),
+            "{k:?}"
+        );
         assert!(keys("").contains(&"title".to_string()));
         assert_eq!(keys("region.compare.x"), ["value", "source", "note"]);
     }
