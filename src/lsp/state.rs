@@ -38,6 +38,9 @@ pub struct Workspace {
     parse: ParseCache,
     snapshot: Snapshot,
     check_args: CheckArgs,
+    /// `atlas check`'s own findings of each page key (all language versions), with a hash of
+    /// everything they were found from: only the keys whose pages changed are checked again.
+    content_findings: HashMap<String, (u128, Vec<Finding>)>,
 }
 
 impl Workspace {
@@ -58,6 +61,7 @@ impl Workspace {
             parse: ParseCache::default(),
             snapshot: Snapshot::default(),
             check_args,
+            content_findings: HashMap::new(),
         }
     }
 
@@ -143,12 +147,7 @@ impl Workspace {
             Ok(config) => {
                 let content = crate::content::load_cached(&self.root, &config, Some(&self.parse));
                 let (data, _) = Data::load(&self.root, &config.language_codes());
-                findings.extend(crate::check::content_findings(
-                    &self.check_args,
-                    &config,
-                    &content,
-                    &data,
-                ));
+                findings.extend(self.content_checks(&config, &content, &data));
                 self.snapshot = Snapshot {
                     config: Some(config),
                     pages: content.pages,
@@ -158,6 +157,11 @@ impl Workspace {
             Err(_) => self.snapshot.config = None,
         }
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        findings.sort_by(|a, b| {
+            let (x, y) = (&a.diagnostic, &b.diagnostic);
+            (x.severity, &x.file, x.line, x.column, &x.message)
+                .cmp(&(y.severity, &y.file, y.line, y.column, &y.message))
+        });
         for f in findings {
             let file = f
                 .diagnostic
@@ -170,5 +174,74 @@ impl Workspace {
             }
         }
         by_file
+    }
+
+    /// [`crate::check::content_findings`] of the whole content, reusing the findings of
+    /// the page keys whose pages, data and settings hash as they did last time.
+    fn content_checks(
+        &mut self,
+        config: &Config,
+        content: &crate::content::Content,
+        data: &Data,
+    ) -> Vec<Finding> {
+        use std::hash::{Hash, Hasher};
+        let mut shared = xxhash_rust::xxh3::Xxh3::new();
+        format!("{:?}{:?}", data.dimensions, config.language_codes()).hash(&mut shared);
+        config.check.stale_after_days.hash(&mut shared);
+        self.check_args.today.hash(&mut shared);
+        let mut groups: BTreeMap<String, (xxhash_rust::xxh3::Xxh3, Vec<&SourcePage>)> =
+            BTreeMap::new();
+        for p in &content.pages {
+            let (h, ps) = groups
+                .entry(p.key())
+                .or_insert_with(|| (shared.clone(), Vec::new()));
+            (&p.file, &p.front_text, &p.body, p.front.draft).hash(h);
+            ps.push(p);
+        }
+        for k in &content.broken_keys {
+            groups
+                .entry(k.clone())
+                .or_insert_with(|| (shared.clone(), Vec::new()))
+                .0
+                .write_u8(1);
+        }
+        let mut next = HashMap::with_capacity(groups.len());
+        let mut todo = crate::content::Content::default();
+        let mut todo_keys = Vec::new();
+        for (key, (h, pages)) in groups {
+            let hash = h.digest128();
+            match self.content_findings.remove(&key) {
+                Some((old, f)) if old == hash => {
+                    next.insert(key, (hash, f));
+                }
+                _ => {
+                    todo.pages.extend(pages.into_iter().cloned());
+                    if content.broken_keys.contains(&key) {
+                        todo.broken_keys.insert(key.clone());
+                    }
+                    todo_keys.push((key, hash));
+                }
+            }
+        }
+        let found = crate::check::content_findings(&self.check_args, config, &todo, data);
+        let key_of: HashMap<&Path, String> = todo
+            .pages
+            .iter()
+            .map(|p| (p.file.as_path(), p.key()))
+            .collect();
+        for (key, hash) in todo_keys {
+            next.insert(key, (hash, Vec::new()));
+        }
+        for f in found {
+            let key = f.diagnostic.file.as_deref().and_then(|p| key_of.get(p));
+            if let Some((_, v)) = key.and_then(|k| next.get_mut(k)) {
+                v.push(f);
+            }
+        }
+        self.content_findings = next;
+        self.content_findings
+            .values()
+            .flat_map(|(_, f)| f.iter().cloned())
+            .collect()
     }
 }
