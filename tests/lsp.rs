@@ -142,13 +142,12 @@ impl Client {
         }
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left).expect("no such diagnostics") {
-                Message::Notification(n) => {
-                    if let Some(d) = check(&n) {
-                        return d;
-                    }
+            if let Message::Notification(n) =
+                self.rx.recv_timeout(left).expect("no such diagnostics")
+            {
+                if let Some(d) = check(&n) {
+                    return d;
                 }
-                _ => {}
             }
         }
     }

@@ -20,6 +20,9 @@ use super::state::Workspace;
 use super::syntax::{self, Ctx};
 use crate::content::Kind;
 
+/// A file's text, the ranges of its links to the page and of its slug values.
+type FileEdits = (String, Vec<Range<usize>>, Vec<Range<usize>>);
+
 /// Why a rename cannot be done.
 #[derive(Debug, thiserror::Error)]
 pub enum RenameError {
@@ -74,8 +77,7 @@ pub fn rename(
         renames.push((ws.root().join(&p.file), ws.root().join(new_file)));
     }
     let new_path = format!("{section}/{new_slug}.md");
-    let mut edits: BTreeMap<PathBuf, (String, Vec<Range<usize>>, Vec<Range<usize>>)> =
-        BTreeMap::new();
+    let mut edits: BTreeMap<PathBuf, FileEdits> = BTreeMap::new();
     for (file, t, ranges) in links_to(ws, &key) {
         edits.insert(file, (t, ranges, Vec::new()));
     }
