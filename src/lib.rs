@@ -16,6 +16,7 @@ pub mod content;
 pub mod data;
 pub mod date;
 pub mod diagnostics;
+pub mod lsp;
 pub mod markdown;
 pub mod output;
 pub mod pictures;

@@ -104,6 +104,17 @@ enum Command {
         #[arg(long = "allowed-host", value_name = "NAME", value_parser = allowed_host)]
         allowed_hosts: Vec<String>,
     },
+    /// Run the language server (LSP over standard input and output) for editors: the site's
+    /// diagnostics as you type, completion, hover, definitions, references, rename.
+    Lsp {
+        /// Site root (default: the editor's workspace folder, or the first folder above it
+        /// that holds atlas.toml).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Accepted for editors that pass it; standard input and output are always used.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -221,6 +232,13 @@ fn main() -> ExitCode {
             NewWhat::Drug { slug } => new_page(&root, atlas::scaffold::NewKind::Drug, &slug),
         },
         Command::Init { dir } => init(&dir),
+        Command::Lsp { root, stdio: _ } => match atlas::lsp::run(root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

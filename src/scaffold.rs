@@ -148,6 +148,29 @@ pub fn new_page(
     Ok(written)
 }
 
+/// The text `atlas new` writes for `slug` in the language `lang` of the site at `root`, or
+/// None when `lang` is not one of the site's languages. Writes nothing (`atlas lsp` offers it
+/// as the missing translation of a page).
+pub fn page_text(
+    root: &Path,
+    kind: NewKind,
+    slug: &str,
+    lang: &str,
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    let config = Config::load(root).ok()?;
+    let l = config.language(lang)?;
+    Some(match kind {
+        NewKind::Region => {
+            let dims = crate::data::Data::load(root, &config.language_codes())
+                .0
+                .dimensions;
+            region_text(slug, l, &config, &dims, today)
+        }
+        NewKind::Drug => drug_text(slug, l, &config, today),
+    })
+}
+
 /// Creates a file that must not exist yet.
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()

@@ -152,16 +152,9 @@ pub fn check(args: &CheckArgs) -> Report {
             .collect();
         report.pages = pages.len();
         let (data, _) = Data::load(&args.root, &config.language_codes());
-        push(
-            Category::Translation,
-            translation_parity(&pages, &content.broken_keys, &config, &data),
-        );
-        let days = args.stale_days.unwrap_or(config.check.stale_after_days);
-        push(Category::Stale, stale(&pages, days, args.today));
-        push(
-            Category::RawHtml,
-            pages.par_iter().flat_map(|p| raw_html(p)).collect(),
-        );
+        for f in content_findings(args, &config, &content, &data) {
+            push(f.category, vec![f.diagnostic]);
+        }
 
         if let Some(opts) = &args.external {
             let mut urls: BTreeSet<String> = output_urls.keys().cloned().collect();
@@ -238,6 +231,51 @@ pub fn check(args: &CheckArgs) -> Report {
     found.dedup();
     report.findings = found;
     report
+}
+
+/// The checks `check` adds to the build's on the content as loaded (translation parity,
+/// stale facts, raw HTML), without the build and without external links. `atlas lsp` runs
+/// them on its unsaved buffers.
+pub fn content_findings(
+    args: &CheckArgs,
+    config: &Config,
+    content: &crate::content::Content,
+    data: &Data,
+) -> Vec<Finding> {
+    let pages: Vec<&SourcePage> = content
+        .pages
+        .iter()
+        .filter(|p| args.drafts || !p.front.draft)
+        .collect();
+    let days = args.stale_days.unwrap_or(config.check.stale_after_days);
+    let tag = |category: Category, ds: Vec<Diagnostic>| {
+        ds.into_iter().map(move |diagnostic| Finding {
+            category,
+            diagnostic,
+        })
+    };
+    tag(
+        Category::Translation,
+        translation_parity(&pages, &content.broken_keys, config, data),
+    )
+    .chain(tag(Category::Stale, stale(&pages, days, args.today)))
+    .chain(tag(
+        Category::RawHtml,
+        pages.par_iter().flat_map(|p| raw_html(p)).collect(),
+    ))
+    .collect()
+}
+
+/// The build's diagnostics as `check` reports them (category `build`, without the build's
+/// one-line summary of untranslated pages, which `check` reports file by file).
+pub fn build_findings(ds: impl IntoIterator<Item = Diagnostic>) -> Vec<Finding> {
+    ds.into_iter()
+        .filter(|d| !is_translation_summary(d))
+        .map(|diagnostic| Finding {
+            category: Category::Build,
+            diagnostic,
+        })
+        .collect()
 }
 
 /// The build's one-line summary of untranslated pages; `check` reports each file instead.

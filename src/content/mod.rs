@@ -20,7 +20,7 @@ pub use alias::normalize_alias;
 pub use front_matter::{Format, FrontMatter, Split, parse_front_matter, split_front_matter};
 pub use name::valid_slug;
 pub use page::{Kind, SourcePage, parse_page};
-pub use parse_cache::{ParseCache, RACY_SECONDS};
+pub use parse_cache::{Overlay, ParseCache, RACY_SECONDS};
 pub use walk::{is_ignored_name, load, load_cached};
 
 use std::path::PathBuf;

@@ -24,10 +24,16 @@ use crate::diagnostics::Diagnostic;
 #[derive(Debug, Default)]
 pub struct ParseCache {
     pub(super) files: Mutex<HashMap<PathBuf, Parsed>>,
+    /// Unsaved editor buffers read instead of the files (see [`ParseCache::set_overlay`]).
+    pub(super) overlay: Mutex<std::sync::Arc<Overlay>>,
     pub(super) reused: AtomicUsize,
     pub(super) parsed: AtomicUsize,
     pub(super) read: AtomicUsize,
 }
+
+/// Texts read instead of the files on disk, by path relative to the site root
+/// (`content/regions/beijing.zh.md`): the unsaved buffers of an editor (`atlas lsp`).
+pub type Overlay = HashMap<PathBuf, String>;
 
 /// A file whose change time is less than this many seconds before the clock when it is read
 /// is read again by the next load, whatever its metadata says (timestamps have a granularity;
@@ -46,6 +52,13 @@ impl ParseCache {
     /// Files read by the last load (the others were known unchanged from their metadata).
     pub fn last_reads(&self) -> usize {
         self.read.load(Ordering::Relaxed)
+    }
+
+    /// From the next load on, a Markdown file named in `overlay` is read from there instead
+    /// of from disk (it must exist on disk: the walk finds the files); its parse is kept
+    /// while the text has the same hash. A file that leaves the overlay is read again.
+    pub fn set_overlay(&self, overlay: std::sync::Arc<Overlay>) {
+        *self.overlay.lock().unwrap_or_else(|e| e.into_inner()) = overlay;
     }
 
     /// The next load reads these files again (paths relative to the site root, as in

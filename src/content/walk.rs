@@ -106,11 +106,13 @@ pub fn load_cached(root: &Path, config: &Config, cache: Option<&ParseCache>) -> 
             });
         }
     }
+    let overlay = cache.map(|c| c.overlay.lock().unwrap_or_else(|e| e.into_inner()).clone());
+    let overlay = overlay.as_deref().filter(|o| !o.is_empty());
     let mut kept = cache.map(|c| c.files.lock().unwrap_or_else(|e| e.into_inner()));
     let last = kept.as_deref();
     let mut results: Vec<(Result<SourcePage, PageFailure>, Cached)> = md_files
         .par_iter()
-        .map(|p| read_page(root, &content_dir, p, config, last))
+        .map(|p| read_page(root, &content_dir, p, config, last, overlay))
         .collect();
     if let (Some(c), Some(kept)) = (cache, kept.as_mut()) {
         let mut next = HashMap::with_capacity(md_files.len());
@@ -161,6 +163,7 @@ fn read_page(
     path: &Path,
     config: &Config,
     cache: Option<&HashMap<PathBuf, Parsed>>,
+    overlay: Option<&super::Overlay>,
 ) -> (Result<SourcePage, PageFailure>, Cached) {
     let file = rel(root, path);
     let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
@@ -175,9 +178,11 @@ fn read_page(
     };
     // The metadata is taken before the bytes: a write in between makes it older than the
     // bytes read, so the next load reads the file again.
+    // An overlaid text is compared by hash only, and never trusted by metadata.
+    let overlaid = overlay.and_then(|o| o.get(&file));
     let stamp = match cache {
-        Some(_) => Stamp::of(path),
-        None => None,
+        Some(_) if overlaid.is_none() => Stamp::of(path),
+        _ => None,
     };
     let last = cache.and_then(|c| c.get(path)).filter(|last| {
         (
@@ -194,7 +199,7 @@ fn read_page(
             return (r, Cached::Reused(Some(now), false));
         }
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match overlaid.map_or_else(|| std::fs::read(path), |t| Ok(t.clone().into_bytes())) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(format!("cannot read the file: {e}"))

@@ -111,6 +111,12 @@ impl Incremental {
         &self.args
     }
 
+    /// What is kept between rebuilds (`atlas lsp` sets its unsaved buffers as the parse
+    /// cache's overlay).
+    pub fn cache(&self) -> &BuildCache {
+        &self.cache
+    }
+
     /// The current output: path → bytes.
     pub fn outputs(&self) -> &HashMap<String, Bytes> {
         &self.outputs

@@ -1,0 +1,106 @@
+//! `atlas lsp`'s work for one keystroke: the whole site checked again with the edited buffer
+//! (what the server does once the debounce delay has passed), measured over a series of edits,
+//! with the process's resident memory along the way. Not a criterion benchmark: one pass,
+//! printed as a report.
+//!
+//! ```sh
+//! cargo bench --bench lsp                               # the atlas's own site, 1,000 edits
+//! ATLAS_LSP_SITE=/tmp/g2000 ATLAS_LSP_EDITS=300 cargo bench --bench lsp
+//! ```
+//!
+//! The site is only read. The edited page is the first region page in the default language;
+//! each edit appends or removes a sentence with a citation at its end, as typing would.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use atlas::lsp::state::Workspace;
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let site = std::env::var_os("ATLAS_LSP_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let edits: usize = std::env::var("ATLAS_LSP_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut ws = Workspace::new(&site);
+    let t = Instant::now();
+    ws.check();
+    let first = t.elapsed();
+    let page = ws
+        .snapshot()
+        .pages
+        .iter()
+        .filter(|p| p.section == "regions" && p.kind == atlas::content::Kind::Page)
+        .min_by_key(|p| p.file.clone())
+        .expect("a region page")
+        .file
+        .clone();
+    let path = ws.root().join(&page);
+    let orig = std::fs::read_to_string(&path).expect("readable page");
+    let pages = ws.snapshot().pages.len();
+    let sources: Vec<String> = ws
+        .snapshot()
+        .data
+        .sources
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    println!(
+        "site {} ({pages} content files), editing {}",
+        site.display(),
+        page.display()
+    );
+    println!(
+        "first check (everything parsed and rendered): {:.1} ms, RSS {} MiB",
+        ms(first),
+        rss_kib() / 1024
+    );
+    let mut times = Vec::with_capacity(edits);
+    let mut rss = Vec::new();
+    let mut findings = 0;
+    for i in 0..edits {
+        let text = if i % 2 == 0 {
+            let id = &sources[i % sources.len().max(1)];
+            format!("{orig}\nEdit {i} says something [@{id}].\n")
+        } else {
+            orig.clone()
+        };
+        ws.set_text(path.clone(), text);
+        let t = Instant::now();
+        let by_file = ws.check();
+        times.push(t.elapsed());
+        findings = by_file.values().map(Vec::len).sum::<usize>();
+        if i == 0 || (i + 1) % (edits / 4).max(1) == 0 {
+            rss.push((i + 1, rss_kib()));
+        }
+    }
+    times.sort();
+    let pct = |p: f64| ms(times[((times.len() as f64 - 1.0) * p) as usize]);
+    println!(
+        "{edits} edits: median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({findings} finding(s) after the last)",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        ms(*times.last().unwrap_or(&Duration::ZERO))
+    );
+    for (n, kib) in rss {
+        println!("RSS after {n:>5} edits: {:.1} MiB", kib as f64 / 1024.0);
+    }
+}

@@ -1,0 +1,247 @@
+//! The server's view of the site: the editor's open buffers and the last check's results.
+//!
+//! Takes the site root and the buffers' texts; gives the whole site checked as `atlas check`
+//! checks it (with the buffers read instead of their files) and the loaded pages and data the
+//! other features look things up in. Must not write any file: every change to the site is an
+//! edit the editor applies.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::build::BuildArgs;
+use crate::check::{CheckArgs, Finding};
+use crate::config::Config;
+use crate::content::{Overlay, ParseCache, SourcePage};
+use crate::data::Data;
+use crate::serve::incremental::Incremental;
+
+/// What the last check loaded, for completion, hover, definitions and edits.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The site's configuration (None when atlas.toml does not load).
+    pub config: Option<Config>,
+    /// Every page that parsed, drafts included.
+    pub pages: Vec<SourcePage>,
+    /// Sources and dimensions.
+    pub data: Data,
+}
+
+/// The open buffers and the site they belong to.
+pub struct Workspace {
+    root: PathBuf,
+    /// Open buffers by absolute path.
+    docs: HashMap<PathBuf, String>,
+    /// The build, as `atlas serve` runs it again and again (keeps parses and renders).
+    incremental: Incremental,
+    /// The content as `atlas check`'s own checks read it (keeps parses).
+    parse: ParseCache,
+    snapshot: Snapshot,
+    check_args: CheckArgs,
+    /// `atlas check`'s own findings of each page key (all language versions), with a hash of
+    /// everything they were found from: only the keys whose pages changed are checked again.
+    content_findings: HashMap<String, (u128, Vec<Finding>)>,
+}
+
+impl Workspace {
+    /// A workspace for the site at `root` (made absolute), with nothing open or checked yet.
+    pub fn new(root: &Path) -> Self {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut check_args = CheckArgs::new(&root);
+        check_args.drafts = true;
+        Workspace {
+            incremental: Incremental::new(BuildArgs {
+                root: root.clone(),
+                output_dir: None,
+                base_url: None,
+                drafts: true,
+            }),
+            root,
+            docs: HashMap::new(),
+            parse: ParseCache::default(),
+            snapshot: Snapshot::default(),
+            check_args,
+            content_findings: HashMap::new(),
+        }
+    }
+
+    /// The site root (absolute).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// What the last check loaded.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Sets the text of an open buffer (absolute path).
+    pub fn set_text(&mut self, path: PathBuf, text: String) {
+        self.docs.insert(path, text);
+    }
+
+    /// Forgets a buffer (the file on disk counts again).
+    pub fn close(&mut self, path: &Path) {
+        self.docs.remove(path);
+    }
+
+    /// The text of an open buffer.
+    pub fn doc(&self, path: &Path) -> Option<&str> {
+        self.docs.get(path).map(String::as_str)
+    }
+
+    /// The text of a file: its buffer if open, else what is on disk.
+    pub fn text(&self, path: &Path) -> Option<String> {
+        match self.docs.get(path) {
+            Some(t) => Some(t.clone()),
+            None => std::fs::read_to_string(path).ok(),
+        }
+    }
+
+    /// `content/regions/beijing.zh.md` for an absolute path inside the site.
+    pub fn rel(&self, path: &Path) -> Option<PathBuf> {
+        path.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
+
+    /// The language of a content file, from its name (`beijing.zh.md` → `zh`).
+    pub fn lang_of(&self, path: &Path) -> Option<String> {
+        let name = path.file_name()?.to_str()?;
+        let (_, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+        Some(lang.to_string())
+    }
+
+    /// The loaded page of a file (absolute path).
+    pub fn page_at(&self, path: &Path) -> Option<&SourcePage> {
+        let rel = self.rel(path)?;
+        self.snapshot.pages.iter().find(|p| p.file == rel)
+    }
+
+    /// The page with `key` in `lang`, or in another language when that one is missing.
+    pub fn page(&self, key: &str, lang: &str) -> Option<&SourcePage> {
+        let pages = &self.snapshot.pages;
+        pages
+            .iter()
+            .find(|p| p.key() == key && p.lang == lang)
+            .or_else(|| pages.iter().find(|p| p.key() == key))
+    }
+
+    /// Checks the whole site with the open buffers, as `atlas check` does (without external
+    /// links), and keeps what was loaded. Findings by file (relative to the root; the
+    /// findings without a file are under `atlas.toml`).
+    pub fn check(&mut self) -> BTreeMap<PathBuf, Vec<Finding>> {
+        let overlay: Overlay = self
+            .docs
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "md"))
+            .filter_map(|(p, t)| Some((self.rel(p)?, t.clone())))
+            .collect();
+        let overlay = Arc::new(overlay);
+        self.incremental.cache().parsed.set_overlay(overlay.clone());
+        self.parse.set_overlay(overlay);
+        let build = match self.incremental.rebuild(&[]) {
+            Ok(update) => update.warnings,
+            Err(d) => d.0,
+        };
+        let mut findings = crate::check::build_findings(build);
+        match Config::load(&self.root) {
+            Ok(config) => {
+                let content = crate::content::load_cached(&self.root, &config, Some(&self.parse));
+                let (data, _) = Data::load(&self.root, &config.language_codes());
+                findings.extend(self.content_checks(&config, &content, &data));
+                self.snapshot = Snapshot {
+                    config: Some(config),
+                    pages: content.pages,
+                    data,
+                };
+            }
+            Err(_) => self.snapshot.config = None,
+        }
+        let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+        findings.sort_by(|a, b| {
+            let (x, y) = (&a.diagnostic, &b.diagnostic);
+            (x.severity, &x.file, x.line, x.column, &x.message)
+                .cmp(&(y.severity, &y.file, y.line, y.column, &y.message))
+        });
+        for f in findings {
+            let file = f
+                .diagnostic
+                .file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE));
+            let v = by_file.entry(file).or_default();
+            if !v.contains(&f) {
+                v.push(f);
+            }
+        }
+        by_file
+    }
+
+    /// [`crate::check::content_findings`] of the whole content, reusing the findings of
+    /// the page keys whose pages, data and settings hash as they did last time.
+    fn content_checks(
+        &mut self,
+        config: &Config,
+        content: &crate::content::Content,
+        data: &Data,
+    ) -> Vec<Finding> {
+        use std::hash::{Hash, Hasher};
+        let mut shared = xxhash_rust::xxh3::Xxh3::new();
+        format!("{:?}{:?}", data.dimensions, config.language_codes()).hash(&mut shared);
+        config.check.stale_after_days.hash(&mut shared);
+        self.check_args.today.hash(&mut shared);
+        let mut groups: BTreeMap<String, (xxhash_rust::xxh3::Xxh3, Vec<&SourcePage>)> =
+            BTreeMap::new();
+        for p in &content.pages {
+            let (h, ps) = groups
+                .entry(p.key())
+                .or_insert_with(|| (shared.clone(), Vec::new()));
+            (&p.file, &p.front_text, &p.body, p.front.draft).hash(h);
+            ps.push(p);
+        }
+        for k in &content.broken_keys {
+            groups
+                .entry(k.clone())
+                .or_insert_with(|| (shared.clone(), Vec::new()))
+                .0
+                .write_u8(1);
+        }
+        let mut next = HashMap::with_capacity(groups.len());
+        let mut todo = crate::content::Content::default();
+        let mut todo_keys = Vec::new();
+        for (key, (h, pages)) in groups {
+            let hash = h.digest128();
+            match self.content_findings.remove(&key) {
+                Some((old, f)) if old == hash => {
+                    next.insert(key, (hash, f));
+                }
+                _ => {
+                    todo.pages.extend(pages.into_iter().cloned());
+                    if content.broken_keys.contains(&key) {
+                        todo.broken_keys.insert(key.clone());
+                    }
+                    todo_keys.push((key, hash));
+                }
+            }
+        }
+        let found = crate::check::content_findings(&self.check_args, config, &todo, data);
+        let key_of: HashMap<&Path, String> = todo
+            .pages
+            .iter()
+            .map(|p| (p.file.as_path(), p.key()))
+            .collect();
+        for (key, hash) in todo_keys {
+            next.insert(key, (hash, Vec::new()));
+        }
+        for f in found {
+            let key = f.diagnostic.file.as_deref().and_then(|p| key_of.get(p));
+            if let Some((_, v)) = key.and_then(|k| next.get_mut(k)) {
+                v.push(f);
+            }
+        }
+        self.content_findings = next;
+        self.content_findings
+            .values()
+            .flat_map(|(_, f)| f.iter().cloned())
+            .collect()
+    }
+}
