@@ -22,8 +22,7 @@ pub(super) fn prepared(site: &Site) -> BTreeMap<String, HashMap<String, Vec<Valu
         .max()
         .unwrap_or(0)
         .min(64);
-    let sources = site
-        .config
+    site.config
         .language_codes()
         .into_iter()
         .map(|lang| {
@@ -48,8 +47,7 @@ pub(super) fn prepared(site: &Site) -> BTreeMap<String, HashMap<String, Vec<Valu
                 .collect();
             (lang.to_string(), by_id)
         })
-        .collect();
-    sources
+        .collect()
 }
 
 impl Renderer<'_> {
@@ -98,7 +96,7 @@ impl Renderer<'_> {
         c.insert_value("sources", Value::from(list));
         c.insert(
             "reviewed",
-            &self.reviewed((0..site.pages.len()).filter(|&i| &site.pages[i].lang == lang)),
+            &self.reviewed((0..site.pages.len()).filter(|&i| site.pages[i].lang == *lang)),
         );
         let html = self.render_template("sources.html", &c)?;
         Ok((format!("{lang}/sources/index.html"), html))
