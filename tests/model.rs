@@ -406,3 +406,47 @@ fn uncited_source_is_a_warning_not_an_error() {
         "{r:?}"
     );
 }
+
+/// The comparison CSV as a spreadsheet program reads it: no cell starts with a formula
+/// trigger (`=`, `+`, `-`, `@`, tab, carriage return), whatever the content says.
+#[test]
+fn compare_csv_neutralises_formula_cells() {
+    let s = common::fixture("basic");
+    let page = s.path("content/regions/beijing.en.md");
+    let text = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace(
+            "title = \"Beijing\"",
+            "title = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\"",
+        )
+        .replace("value = \"first to try\"", "value = \"@SUM(1+1)\"");
+    std::fs::write(&page, text).unwrap();
+    let dims = s.path("data/dimensions.toml");
+    let d = std::fs::read_to_string(&dims)
+        .unwrap()
+        .replace("en = \"Summary\"", "en = \"-1+2\"");
+    std::fs::write(&dims, d).unwrap();
+    let run = common::atlas(&["build"], s.dir.path());
+    assert!(run.ok(), "{run:?}");
+    let bytes = std::fs::read(s.path("public/en/compare/table.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    let cells: Vec<String> = rdr
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .collect();
+    for c in &cells {
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a formula cell reaches the CSV: {c:?}"
+        );
+    }
+    for want in [
+        "'=HYPERLINK(\"http://evil.example\",\"x\")",
+        "'@SUM(1+1)",
+        "'-1+2",
+    ] {
+        assert!(cells.iter().any(|c| c == want), "{want} in {cells:?}");
+    }
+}

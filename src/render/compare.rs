@@ -119,13 +119,13 @@ impl Renderer<'_> {
         for r in table["regions"].as_array().into_iter().flatten() {
             header.push(r["title"].as_str().unwrap_or("").to_string());
         }
-        let _ = w.write_record(&header);
+        let _ = w.write_record(header.iter().map(|c| spreadsheet_safe(c).into_owned()));
         for row in table["rows"].as_array().into_iter().flatten() {
             let mut rec = vec![row["label"].as_str().unwrap_or("").to_string()];
             for c in row["cells"].as_array().into_iter().flatten() {
                 rec.push(c["display"].as_str().unwrap_or("").to_string());
             }
-            let _ = w.write_record(&rec);
+            let _ = w.write_record(rec.iter().map(|c| spreadsheet_safe(c).into_owned()));
         }
         let mut csv = "\u{feff}".as_bytes().to_vec();
         csv.extend(w.into_inner().unwrap_or_default());
@@ -133,5 +133,39 @@ impl Renderer<'_> {
             serde_json::to_vec_pretty(&json!({"lang": lang, "table": table})).unwrap_or_default();
         json.push(b'\n');
         (csv, json)
+    }
+}
+
+/// A CSV cell as a spreadsheet program may open it safely (OWASP, "CSV injection"): a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula,
+/// so it gets a leading `'`, which spreadsheets show as text and do not display. A negative
+/// number is therefore text in the CSV (the JSON keeps every value as it is).
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formula_triggers_get_a_leading_quote() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+1", "'+1+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("yes", "yes"),
+            ("2024年1月", "2024年1月"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), want, "{cell:?}");
+        }
     }
 }
