@@ -229,6 +229,20 @@ fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
         diags,
     );
     for s in sources {
+        if let Some(lang) = &s.lang {
+            // Written into `lang` attributes: it must be a well-formed BCP 47 tag.
+            if language_tags::LanguageTag::parse(lang).is_err() {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "source {:?}: lang {lang:?} is not a BCP 47 language tag",
+                        s.id
+                    ))
+                    .in_file(SOURCES_FILE)
+                    .at_pos(locate(text, "lang", &format!("\"{lang}\"")))
+                    .hint("write a language tag such as \"zh\", \"zh-Hant\", \"en\" or \"ja\""),
+                );
+            }
+        }
         if let Some(url) = &s.url {
             // Rendered as a link: a `javascript:` or `data:` URL would run in readers' browsers.
             let lower = url.trim().to_ascii_lowercase();

@@ -331,7 +331,16 @@ fn completion() {
         c.at("textDocument/completion", &file, l, ch)
     };
     let r = complete(&mut c, "See [x](@/");
-    assert_eq!(labels(&r), ["drugs/", "regions/"]);
+    // Every section of the site's content (each folder of content/), in order.
+    let mut sections: Vec<String> = std::fs::read_dir(c.file("content"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| format!("{}/", e.file_name().to_string_lossy()))
+        .collect();
+    sections.sort();
+    assert!(sections.contains(&"regions/".to_string()));
+    assert_eq!(labels(&r), sections);
     let r = complete(&mut c, "See [x](@/regions/sh");
     assert_eq!(labels(&r), ["shanghai.md", "shenzhen.md"]);
     assert_eq!(r[0]["detail"], "Shanghai");
@@ -348,7 +357,6 @@ fn completion() {
             "platforms-and-institutions",
             "research-and-development",
             "what-the-sources-do-not-say",
-            "related-pages"
         ]
     );
     // In the file's language: Chinese titles from a Chinese page.
@@ -462,9 +470,22 @@ fn hover_definition_references() {
     // A dimension id: label and description; defined in data/dimensions.toml.
     let (l, ch) = pos("[region.compare.special_funding]", 18);
     let h = c.at("textDocument/hover", &file, l, ch);
+    // The English label and description, as data/dimensions.toml gives them.
+    let table: toml::Table =
+        toml::from_str(&std::fs::read_to_string(c.file("data/dimensions.toml")).unwrap()).unwrap();
+    let dim = table["dimension"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"].as_str() == Some("special_funding"))
+        .unwrap();
     assert_eq!(
         h["contents"]["value"],
-        "**Dedicated funding for stem-cell clinical research**\n\ntype: `yes_no_partial`\n\nWhether the local government provides dedicated funds for stem-cell clinical research."
+        format!(
+            "**{}**\n\ntype: `yes_no_partial`\n\n{}",
+            dim["label"]["en"].as_str().unwrap(),
+            dim["description"]["en"].as_str().unwrap()
+        )
     );
     let d = c.at("textDocument/definition", &file, l, ch);
     let dims = std::fs::read_to_string(c.file("data/dimensions.toml")).unwrap();
