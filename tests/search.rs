@@ -247,7 +247,7 @@ fn names_aliases_and_the_other_languages_titles_are_indexed() {
 }
 
 #[test]
-fn index_of_the_real_content_is_one_file_under_200_kb_per_language() {
+fn index_of_the_real_content_is_one_file_under_300_kb_per_language() {
     for (lang, idx, out) in real() {
         let bytes = out.manifest.1.len();
         eprintln!(
@@ -264,7 +264,9 @@ fn index_of_the_real_content_is_one_file_under_200_kb_per_language() {
             out.files.len()
         );
         assert_eq!((idx.shards, idx.chunks), (1, 1));
-        assert!(bytes < 200_000, "{lang}: {bytes} bytes");
+        // 200 KB held for 41 pages a language; the analysis and organisation pages (63 a
+        // language) brought Chinese to 218 KB: still one request, about 5 KB a document.
+        assert!(bytes < 300_000, "{lang}: {bytes} bytes");
         assert!(idx.docs.len() >= 20, "{lang}: {} documents", idx.docs.len());
         assert_eq!(out.words, idx.words.len());
         let v: serde_json::Value = serde_json::from_slice(&out.manifest.1).unwrap();
