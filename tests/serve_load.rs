@@ -759,7 +759,15 @@ fn a_low_open_file_limit_caps_connections_without_failing() {
     let site = fixture("basic");
     let mut server = Server::start_with(&site, &["--bind", "127.0.0.1"], Some(LIMIT));
     let pid = server.child.id();
-    let err = server.stderr_text();
+    // The warning is on stderr, read by another thread than the "Serving" line: wait for it.
+    let wait = Instant::now() + TIMEOUT;
+    let mut err = server.stderr_text();
+    while !(err.contains("is 256") && err.contains("at most 192 connections"))
+        && Instant::now() < wait
+    {
+        std::thread::sleep(Duration::from_millis(20));
+        err = server.stderr_text();
+    }
     assert!(
         err.contains("is 256") && err.contains("at most 192 connections"),
         "{err}"
