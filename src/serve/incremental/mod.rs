@@ -88,6 +88,9 @@ pub struct Incremental {
     last_static_reads: usize,
     /// Parsed files and rendered Markdown, kept between rebuilds.
     cache: BuildCache,
+    /// False for a caller that only wants the diagnostics (`atlas lsp`): the search indexes,
+    /// which hold every page's text and are never a page, are not rendered.
+    search_index: bool,
 }
 
 impl Incremental {
@@ -101,7 +104,15 @@ impl Incremental {
             force_all: false,
             last_static_reads: 0,
             cache: BuildCache::default(),
+            search_index: true,
         }
+    }
+
+    /// The same builder without the search indexes (`atlas lsp`, which only wants what the
+    /// build says: a keystroke must not re-index every page of the site).
+    pub fn without_search_index(mut self) -> Self {
+        self.search_index = false;
+        self
     }
 
     /// What the site is built from.
@@ -178,7 +189,10 @@ impl Incremental {
         let start = Instant::now();
         let theme_hash = theme_hash(theme.dir());
         let fp = Fingerprints::new(&site, theme_hash, self.args.drafts);
-        let all_jobs = render::jobs(&site);
+        let mut all_jobs = render::jobs(&site);
+        if !self.search_index {
+            all_jobs.retain(|job| !matches!(job, Job::SearchIndex(_)));
+        }
         let total_jobs = all_jobs.len();
         let keyed: Vec<KeyedJob> = all_jobs
             .into_par_iter()
