@@ -445,3 +445,24 @@ fn strict_raw_html_fails_the_build_and_the_serve_rebuild() {
         ]
     );
 }
+
+#[test]
+fn control_characters_in_titles_keep_the_feed_well_formed() {
+    let s = fixture("basic");
+    // TOML escapes put characters in a title that XML 1.0 does not allow (not even as
+    // character references).
+    s.edit(
+        "content/regions/beijing.en.md",
+        "title = \"First prescription issued.\"",
+        "title = \"First \\u0001prescription\\u000B issued.\\uFFFF\"",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let feed = s.read("public/en/atom.xml");
+    let bad: Vec<char> = feed
+        .chars()
+        .filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFF}')
+        .collect();
+    assert!(bad.is_empty(), "{bad:?} in {feed}");
+    assert!(feed.contains("First prescription issued."), "{feed}");
+}
