@@ -57,23 +57,14 @@ fn pass(html: &str, scripting: bool, out: &mut Vec<Found>) {
             continue;
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-        let tag_text = html.get(tag.span.start..tag.span.end).unwrap_or("");
+        // An attribute's span runs from its name to the end of its value.
         let attrs: Vec<Attr> = tag
             .attributes
             .iter()
-            .map(|(k, v)| {
-                let name = String::from_utf8_lossy(k).to_ascii_lowercase();
-                // The attribute's name sits before its value; find it within the tag.
-                let at = tag_text
-                    .to_ascii_lowercase()
-                    .find(&name)
-                    .map_or(tag.span.start, |i| tag.span.start + i);
-                Attr {
-                    name,
-                    value: String::from_utf8_lossy(&v.value).into_owned(),
-                    at,
-                    value_at: v.span.start,
-                }
+            .map(|(k, v)| Attr {
+                name: String::from_utf8_lossy(k).to_ascii_lowercase(),
+                value: String::from_utf8_lossy(&v.value).into_owned(),
+                at: v.span.start,
             })
             .collect();
         check_tag(&name, tag.span.start, &attrs, out);
@@ -89,10 +80,8 @@ fn pass(html: &str, scripting: bool, out: &mut Vec<Found>) {
 struct Attr {
     name: String,
     value: String,
-    /// Offset of the attribute's name.
+    /// Offset of the attribute (its name).
     at: usize,
-    /// Offset of its value.
-    value_at: usize,
 }
 
 fn check_tag(name: &str, at: usize, attrs: &[Attr], out: &mut Vec<Found>) {
@@ -158,7 +147,7 @@ fn check_tag(name: &str, at: usize, attrs: &[Attr], out: &mut Vec<Found>) {
         }
         if a.value.to_ascii_lowercase().contains("</noscript") {
             push(
-                a.value_at,
+                a.at,
                 format!(
                     "`</noscript>` inside the `{}` of <{name}>: with scripts on, a browser ends the <noscript> there and reads what follows as markup",
                     a.name
@@ -187,7 +176,7 @@ fn check_tag(name: &str, at: usize, attrs: &[Attr], out: &mut Vec<Found>) {
                     format!("{} URL in `{}` of <{name}>", s.name(), a.name)
                 };
                 push(
-                    a.value_at,
+                    a.at,
                     what,
                     if s.runs_script() { URL_HINT } else { DATA_HINT },
                 );

@@ -135,6 +135,25 @@ fn each_kind_of_active_content() {
 }
 
 #[test]
+fn findings_point_at_the_attribute() {
+    let html = "<a title=\"href onclick\" href=\"javascript:x()\" onclick=\"y()\">x</a>";
+    let at: Vec<(&str, String)> = scan(html)
+        .iter()
+        .map(|f| (&html[f.offset..f.offset + 7], f.message.clone()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("href=\"j", "javascript: URL in `href` of <a>".to_string()),
+            (
+                "onclick",
+                "inline event handler `onclick` on <a>".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn harmless_html_is_not_reported() {
     for html in [
         "<img src=\"data:image/png;base64,AAAA\" alt=\"x\">",
