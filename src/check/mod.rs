@@ -19,8 +19,8 @@
 //! (through [`crate::build::load`]) and never changes it.
 //!
 //! Where things are: `report.rs` (findings, the human and JSON formats), `parity.rs`
-//! (translation parity), `stale.rs` (stale facts), `external.rs` (external links over HTTP), `locator.rs` (positions in front matter); this
-//! file runs them all and sorts what they find.
+//! (translation parity), `stale.rs` (stale facts), `external.rs` (external links over HTTP),
+//! `locator.rs` (positions in front matter); this file runs them all and sorts what they find.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

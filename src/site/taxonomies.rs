@@ -81,7 +81,7 @@ impl Site {
                     if !spellings.contains_key(&t) {
                         spellings.insert(t.clone(), i);
                         let first = terms.get(&slug).map(|(name, _)| (name, spellings[name]));
-                        let url = format!("/{lang}/{id}/{slug}/");
+                        let url = format!("{}{lang}/{id}/{slug}/", self.config.base_path());
                         if let Some(d) = self.term_problem((key, what), (&t, i), first, &url) {
                             errors.push(d);
                         }
