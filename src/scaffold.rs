@@ -262,7 +262,7 @@ fn region_text(
     s.push_str(
         "\n[region]\n\
 # The kind of jurisdiction (required), one of:\n\
-#   national | municipality | province | pilot_zone | sar | region | foreign\n\
+#   national | municipality | province | city | pilot_zone | sar | region | foreign\n\
 kind = \"province\"\n\
 \n\
 # Slug of the enclosing region's page, e.g. \"china\" (optional; it must exist).\n\

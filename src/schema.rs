@@ -15,8 +15,10 @@ pub enum RegionKind {
     National,
     /// A municipality directly under the central government (Beijing, Shanghai).
     Municipality,
-    /// A province or a city within one (Hunan, Shenzhen in Guangdong).
+    /// A province (Hunan).
     Province,
+    /// A city within a province (Shenzhen in Guangdong).
+    City,
     /// A pilot zone (free trade zone, medical tourism zone).
     PilotZone,
     /// A special administrative region (Hong Kong, Macau).
@@ -30,7 +32,7 @@ pub enum RegionKind {
 impl RegionKind {
     /// All values, as written in front matter.
     pub const ALL: &'static str =
-        "national, municipality, province, pilot_zone, sar, region, foreign";
+        "national, municipality, province, city, pilot_zone, sar, region, foreign";
 
     /// The key of its label in the theme's i18n files (`kind_pilot_zone`).
     pub fn key(self) -> &'static str {
@@ -38,6 +40,7 @@ impl RegionKind {
             RegionKind::National => "national",
             RegionKind::Municipality => "municipality",
             RegionKind::Province => "province",
+            RegionKind::City => "city",
             RegionKind::PilotZone => "pilot_zone",
             RegionKind::Sar => "sar",
             RegionKind::Region => "region",

@@ -381,6 +381,7 @@ fn completion() {
             "national",
             "municipality",
             "province",
+            "city",
             "pilot_zone",
             "sar",
             "region",

@@ -291,7 +291,7 @@ fn schema_errors_name_file_line_and_allowed_values() {
     s.edit(
         "content/regions/beijing.zh.md",
         "kind = \"municipality\"",
-        "kind = \"city\"",
+        "kind = \"town\"",
     );
     s.edit(
         "content/drugs/remestemcel.en.md",
@@ -321,7 +321,7 @@ fn schema_errors_name_file_line_and_allowed_values() {
     fails_with(
         &s,
         &[
-            "content/regions/beijing.zh.md:9:8: error: front matter: unknown variant `city`, expected one of `national`, `municipality`",
+            "content/regions/beijing.zh.md:9:8: error: front matter: unknown variant `town`, expected one of `national`, `municipality`",
             "content/drugs/remestemcel.en.md:10:10: error: front matter: unknown variant `phase_4`, expected one of `approved`",
             "content/drugs/remestemcel.zh.md:12:23: error: related region `atlantis` does not exist",
             "content/regions/shanghai.zh.md:11:8: error: front matter: `2025-06-31` is not a date",
