@@ -271,8 +271,10 @@ kind = \"province\"\n\
 # Other names and spellings (optional).\n\
 # names = [\"...\"]\n\
 \n\
-# Regulators, in this file's language (optional).\n\
+# Ids of regulators in data/bodies.toml (kind = \"regulator\"), and of the legislatures,\n\
+# governments, funders and zone offices that issue or fund policy here (optional).\n\
 # regulators = [\"...\"]\n\
+# policy_bodies = [\"...\"]\n\
 \n\
 # Ids of sources (from data/sources.toml) for the page as a whole; cite sources in the\n\
 # text with [@source-id].\n\

@@ -179,9 +179,14 @@ pub struct RegionData {
     /// Other names and spellings.
     #[serde(default)]
     pub names: Vec<String>,
-    /// Regulators, in the page's language.
+    /// Ids (in `data/bodies.toml`) of the bodies that regulate here; each must be of kind
+    /// `regulator`.
     #[serde(default)]
     pub regulators: Vec<String>,
+    /// Ids (in `data/bodies.toml`) of legislatures, governments, funders and zone offices
+    /// that issue or fund policy here (not regulators).
+    #[serde(default)]
+    pub policy_bodies: Vec<String>,
     /// Source ids for the page as a whole.
     #[serde(default)]
     pub sources: Vec<String>,

@@ -79,6 +79,8 @@ fn structured_facts_agree_across_languages() {
             assert_eq!(a.kind, b.kind, "{file}: kind");
             assert_eq!(a.parent, b.parent, "{file}: parent");
             assert_eq!(a.sources, b.sources, "{file}: sources");
+            assert_eq!(a.regulators, b.regulators, "{file}: regulators");
+            assert_eq!(a.policy_bodies, b.policy_bodies, "{file}: policy_bodies");
             let ev = |r: &atlas::schema::RegionData| {
                 r.events
                     .iter()
@@ -255,4 +257,52 @@ fn no_placeholder_text() {
             assert!(body.trim().len() > 20, "{:?} has an empty body", e.path());
         }
     }
+}
+
+/// The real content and registries, read the way `atlas build` reads them (no site model, so
+/// each rule below is checked here independently of the build's own checks).
+fn real_content() -> (atlas::content::Content, atlas::data::Data) {
+    let config = atlas::config::Config::load(repo()).unwrap();
+    let content = atlas::content::load(repo(), &config);
+    assert!(content.diagnostics.is_empty(), "{:?}", content.diagnostics);
+    let (data, diags) = atlas::data::Data::load(repo(), &["zh", "en"]);
+    assert!(diags.is_empty(), "{diags:?}");
+    (content, data)
+}
+
+#[test]
+fn regulators_lists_only_regulators() {
+    let (content, data) = real_content();
+    let mut checked = 0;
+    let mut bad = Vec::new();
+    for p in &content.pages {
+        let Some(r) = &p.front.region else { continue };
+        for id in &r.regulators {
+            match data.body(id) {
+                Some(b) if b.kind == atlas::data::BodyKind::Regulator => checked += 1,
+                Some(b) => bad.push(format!(
+                    "{}: `{id}` is a {}, not a regulator",
+                    p.file.display(),
+                    b.kind.key()
+                )),
+                None => bad.push(format!(
+                    "{}: `{id}` is not in data/bodies.toml",
+                    p.file.display()
+                )),
+            }
+        }
+        for id in &r.policy_bodies {
+            if data
+                .body(id)
+                .is_none_or(|b| b.kind == atlas::data::BodyKind::Regulator)
+            {
+                bad.push(format!(
+                    "{}: policy body `{id}` is a regulator or unknown",
+                    p.file.display()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(checked >= 20, "only {checked} regulator entries checked");
 }

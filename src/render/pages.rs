@@ -111,6 +111,13 @@ impl Renderer<'_> {
                 })
                 .collect()
         };
+        // A body of data/bodies.toml: its name in this language, its kind and the kind's label.
+        let body_of = |id: &str| match site.data.body(id) {
+            Some(b) => {
+                obj! {"id": id, "name": b.name.get(lang).unwrap_or(id), "kind": b.kind.key(), "kind_label": self.t(lang, &format!("body_kind_{}", b.kind.key()))}
+            }
+            None => obj! {"id": id, "name": id},
+        };
         let region = fm.region.as_ref().map(|r| {
             let compare: Vec<Value> = site
                 .data
@@ -131,7 +138,9 @@ impl Renderer<'_> {
             let parent = r.parent.as_ref().and_then(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link);
             obj! {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
-                "parent": parent, "names": &r.names, "regulators": &r.regulators,
+                "parent": parent, "names": &r.names,
+                "regulators": r.regulators.iter().map(|id| body_of(id)).collect::<Vec<_>>(),
+                "policy_bodies": r.policy_bodies.iter().map(|id| body_of(id)).collect::<Vec<_>>(),
                 "events": events(&r.events), "compare": compare,
                 "drugs": site.drugs_of_region(i).iter().map(|&j| self.page_ref(j)).collect::<Vec<_>>(),
                 "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),

@@ -133,7 +133,10 @@ describe('page furniture', () => {
     const { context, page } = await open('/en/regions/shenzhen/');
     try {
       const facts = await page.$$eval('.factbox dt', (dts) => dts.map((d) => d.textContent.trim()));
-      for (const k of ['Kind', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      for (const k of ['Kind', 'Policy bodies', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      // Shenzhen's only body is its legislature: a policy body, not a regulator.
+      assert.ok(!facts.includes('Regulators'), `a Regulators row on Shenzhen: ${facts}`);
+      assert.match(await page.textContent('.factbox'), /Standing Committee of the Shenzhen Municipal People's Congress \(legislature\)/);
       assert.match(await page.textContent('.factbox .fact-dates'), /January 2023/);
       const rows = await page.$$eval('table.kv tr', (trs) => trs.length);
       assert.ok(rows >= 10, 'comparison values');
