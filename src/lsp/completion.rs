@@ -214,7 +214,9 @@ pub fn complete(
                 (t, "value") => {
                     let id = t.strip_prefix("region.compare.").unwrap_or("");
                     match ws.snapshot().data.dimension(id).map(|d| d.kind) {
-                        Some(DimensionType::YesNoPartial) => words("yes, no, partial", enum_kind),
+                        Some(DimensionType::YesNoPartial) => {
+                            words("yes, no, partial, not_among_named", enum_kind)
+                        }
                         _ => Vec::new(),
                     }
                 }
