@@ -306,3 +306,88 @@ fn regulators_lists_only_regulators() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     assert!(checked >= 20, "only {checked} regulator entries checked");
 }
+
+#[test]
+fn every_drug_status_says_as_of_when() {
+    let (content, _) = real_content();
+    let mut checked = 0;
+    for p in &content.pages {
+        let Some(d) = &p.front.drug else { continue };
+        assert!(
+            d.status_as_of.is_some(),
+            "{}: status `{}` without status_as_of (the date the sources show it as true)",
+            p.file.display(),
+            d.status.key()
+        );
+        if d.price.is_some() {
+            assert!(
+                d.price_as_of.is_some(),
+                "{}: a price without price_as_of",
+                p.file.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} drug pages checked");
+}
+
+/// Every inference mark of a page, as (what is marked, its note): `drug.inn`,
+/// `events[2024-01-18]`, `compare.local_legislation`.
+fn inference_marks(p: &atlas::content::SourcePage) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    let events = |v: &mut Vec<(String, String)>, evs: &Vec<atlas::schema::Event>| {
+        for e in evs {
+            if let Some(n) = &e.inferred {
+                v.push((format!("events[{}]", e.date), n.clone()));
+            }
+        }
+    };
+    if let Some(r) = &p.front.region {
+        events(&mut v, &r.events);
+        for (k, n) in &r.inferred {
+            v.push((format!("region.{k}"), n.clone()));
+        }
+        for (k, c) in &r.compare {
+            if let Some(n) = &c.inferred {
+                v.push((format!("compare.{k}"), n.clone()));
+            }
+        }
+    }
+    if let Some(d) = &p.front.drug {
+        events(&mut v, &d.events);
+        for (k, n) in &d.inferred {
+            v.push((format!("drug.{k}"), n.clone()));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_inferred_value_has_its_note_in_both_languages() {
+    let (content, _) = real_content();
+    let mut checked = 0;
+    for zh in content.pages.iter().filter(|p| p.lang == "zh") {
+        let en = content
+            .pages
+            .iter()
+            .find(|p| p.key() == zh.key() && p.lang == "en")
+            .expect("translation");
+        let (a, b) = (inference_marks(zh), inference_marks(en));
+        let names = |m: &[(String, String)]| m.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&a),
+            names(&b),
+            "{}: a value is marked as the atlas's inference in one language only",
+            zh.file.display()
+        );
+        for (what, note) in a.iter().chain(&b) {
+            assert!(
+                !note.trim().is_empty(),
+                "{}: {what} has an empty note",
+                zh.file.display()
+            );
+        }
+        checked += a.len();
+    }
+    assert!(checked >= 15, "only {checked} inference marks checked");
+}

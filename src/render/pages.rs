@@ -107,7 +107,7 @@ impl Renderer<'_> {
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
-                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": &e.title, "source": self.source_value(lang, &e.source, n)}
+                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": &e.title, "source": self.source_value(lang, &e.source, n), "inferred": &e.inferred}
                 })
                 .collect()
         };
@@ -132,6 +132,7 @@ impl Renderer<'_> {
                         "display": value.as_ref().map(|x| self.cell_display(lang, d.kind, x)).unwrap_or_else(|| self.t(lang, "unknown")),
                         "class": match (&value, d.kind) { (None, _) => "unknown".to_string(), (Some(x), DimensionType::YesNoPartial) => x.clone(), _ => "value".into() },
                         "note": v.and_then(|v| v.note.as_ref()), "source": v.map(|v| self.source_value(lang, &v.source, n)),
+                        "inferred": v.and_then(|v| v.inferred.as_ref()),
                     }
                 })
                 .collect();
@@ -144,6 +145,7 @@ impl Renderer<'_> {
                 "events": events(&r.events), "compare": compare,
                 "drugs": site.drugs_of_region(i).iter().map(|&j| self.page_ref(j)).collect::<Vec<_>>(),
                 "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
+                "inferred": marks(crate::schema::RegionData::INFERABLE, &r.inferred),
             }
         });
         let drug = fm.drug.as_ref().map(|d| {
@@ -156,7 +158,10 @@ impl Renderer<'_> {
                 "indications": d.indications.iter().map(|x| obj! {"name": x, "url": term_url("indications", x)}).collect::<Vec<_>>(),
                 "status": d.status.key(), "status_label": self.t(lang, &format!("status_{}", d.status.key())),
                 "status_url": term_url("status", d.status.key()),
+                "status_as_of": d.status_as_of.map(|x| x.to_string()), "status_as_of_human": d.status_as_of.map(|x| x.human(lang)),
                 "regulator": &d.regulator, "price": &d.price,
+                "price_as_of": d.price_as_of.map(|x| x.to_string()), "price_as_of_human": d.price_as_of.map(|x| x.human(lang)),
+                "inferred": marks(crate::schema::DrugData::INFERABLE, &d.inferred),
                 "regions": d.regions.iter().filter_map(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link).collect::<Vec<_>>(),
                 "events": events(&d.events),
             }
@@ -181,6 +186,13 @@ impl Renderer<'_> {
             "file": f.file.to_string_lossy().as_ref(),
         }
     }
+}
+
+/// Every inferable field → its inference note, or null: templates test `inferred.<field>`.
+fn marks(fields: &[&str], notes: &std::collections::BTreeMap<String, String>) -> Value {
+    let m: std::collections::BTreeMap<&str, Option<&String>> =
+        fields.iter().map(|f| (*f, notes.get(*f))).collect();
+    super::tvalue::ser(&m)
 }
 
 fn kind_key(k: Kind) -> &'static str {

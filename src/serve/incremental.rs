@@ -676,7 +676,7 @@ impl<'a> Fingerprints<'a> {
                 row.len().hash(&mut h);
                 for cell in row {
                     cell.as_ref()
-                        .map(|c| (&c.value, &c.source, &c.note))
+                        .map(|c| (&c.value, &c.source, &c.note, &c.inferred))
                         .hash(&mut h);
                 }
             }

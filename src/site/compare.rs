@@ -15,6 +15,8 @@ pub struct Cell {
     pub source: String,
     /// Note in the page's language.
     pub note: Option<String>,
+    /// The inference note, when the value is the atlas's own inference.
+    pub inferred: Option<String>,
 }
 
 /// The comparison table in one language.
@@ -64,6 +66,7 @@ impl Site {
                             value: normalize_cell(d.kind, &v.value).ok()?,
                             source: v.source.clone(),
                             note: v.note.clone(),
+                            inferred: v.inferred.clone(),
                         })
                     })
                     .collect()
