@@ -19,12 +19,20 @@ pub struct Source {
     pub id: String,
     /// Title in its original language.
     pub title: String,
-    /// Language code of the original.
+    /// An English translation of a title in another language, shown beside it on the English
+    /// site.
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// Language of the original, a BCP 47 tag.
     #[serde(default)]
     pub lang: Option<String>,
-    /// Who published it.
+    /// Language (BCP 47) of the text the atlas actually read, when it is not the original's:
+    /// a machine-written English summary of a Chinese article is `lang = "zh"`, `read = "en"`.
     #[serde(default)]
-    pub publisher: Option<String>,
+    pub read: Option<String>,
+    /// Who published it: one name, or a name per language.
+    #[serde(default)]
+    pub publisher: Option<Localized>,
     /// Date as the document gives it.
     #[serde(default)]
     pub date: Option<PartialDate>,
@@ -34,9 +42,10 @@ pub struct Source {
     /// DOI, for journal articles.
     #[serde(default)]
     pub doi: Option<String>,
-    /// A remark on the document (reliability, garbling...).
+    /// A remark on the document (reliability, garbling, what the atlas read), per language
+    /// (or one text for every language).
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Localized>,
 }
 
 /// A text given once for every language, or per language code (`{ zh = "…", en = "…" }`).
@@ -55,6 +64,22 @@ impl Localized {
         match self {
             Localized::Text(t) => Some(t),
             Localized::ByLang(m) => m.get(lang).map(String::as_str),
+        }
+    }
+
+    /// Every distinct text, joined with " / " (for places that show all languages at once).
+    pub fn all(&self) -> String {
+        match self {
+            Localized::Text(t) => t.clone(),
+            Localized::ByLang(m) => {
+                let mut v: Vec<&str> = Vec::new();
+                for t in m.values() {
+                    if !v.contains(&t.as_str()) {
+                        v.push(t);
+                    }
+                }
+                v.join(" / ")
+            }
         }
     }
 
@@ -114,6 +139,19 @@ pub struct Body {
     pub kind: BodyKind,
     /// Its name, per language (every language of the site).
     pub name: Localized,
+}
+
+impl Source {
+    /// The publisher as the original names it (in the source's `lang`), else every name.
+    pub fn publisher_original(&self) -> Option<String> {
+        let p = self.publisher.as_ref()?;
+        Some(
+            self.lang
+                .as_deref()
+                .and_then(|l| p.get(l))
+                .map_or_else(|| p.all(), str::to_string),
+        )
+    }
 }
 
 /// The type of a comparison dimension's values.
@@ -201,7 +239,7 @@ impl Data {
         if let Some(text) = read_optional(root, SOURCES_FILE, &mut diags) {
             if let Some(file) = parse::<SourcesFile>(&text, SOURCES_FILE, &mut diags) {
                 data.sources = file.source;
-                check_sources(&data.sources, &text, &mut diags);
+                check_sources(&data.sources, &text, languages, &mut diags);
             }
         }
         data.sources_unreadable = diags.len() > before && data.sources.is_empty();
@@ -325,7 +363,7 @@ fn check_ids<'a>(
     }
 }
 
-fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
+fn check_sources(sources: &[Source], text: &str, languages: &[&str], diags: &mut Vec<Diagnostic>) {
     check_ids(
         "source",
         SOURCES_FILE,
@@ -334,17 +372,31 @@ fn check_sources(sources: &[Source], text: &str, diags: &mut Vec<Diagnostic>) {
         diags,
     );
     for s in sources {
-        if let Some(lang) = &s.lang {
-            // Written into `lang` attributes: it must be a well-formed BCP 47 tag.
-            if language_tags::LanguageTag::parse(lang).is_err() {
+        let at = locate(text, "id", &format!("\"{}\"", s.id));
+        // Written into `lang` attributes: a well-formed BCP 47 tag.
+        for (key, tag) in [("lang", &s.lang), ("read", &s.read)] {
+            let Some(tag) = tag else { continue };
+            if language_tags::LanguageTag::parse(tag).is_err() {
                 diags.push(
                     Diagnostic::error(format!(
-                        "source {:?}: lang {lang:?} is not a BCP 47 language tag",
+                        "source {:?}: {key} {tag:?} is not a BCP 47 language tag",
                         s.id
                     ))
                     .in_file(SOURCES_FILE)
-                    .at_pos(locate(text, "lang", &format!("\"{lang}\"")))
+                    .at_pos(locate(text, key, &format!("\"{tag}\"")))
                     .hint("write a language tag such as \"zh\", \"zh-Hant\", \"en\" or \"ja\""),
+                );
+            }
+        }
+        for (key, value) in [("note", &s.note), ("publisher", &s.publisher)] {
+            for lang in value.iter().flat_map(|v| v.missing(languages)) {
+                diags.push(
+                    Diagnostic::error(format!("source {:?}: {key} has no `{lang}` text", s.id))
+                        .in_file(SOURCES_FILE)
+                        .at_pos(at)
+                        .hint(format!(
+                            "add {lang} = \"...\" to its {key} table (or give one plain text for every language)"
+                        )),
                 );
             }
         }
@@ -454,6 +506,44 @@ mod tests {
             diags[0].starts_with("data/bodies.toml:3:")
                 && diags[0].contains("ministry")
                 && diags[0].contains("zone_office"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn source_note_by_language_needs_every_language() {
+        let (data, diags) = load(&[(
+            SOURCES_FILE,
+            "[[source]]\nid = \"a\"\ntitle = \"甲\"\nlang = \"zh\"\nread = \"en\"\nnote = { en = \"Read in English.\" }\npublisher = { zh = \"证券日报\", en = \"Securities Daily\" }\n",
+        )]);
+        let s = data.source("a").unwrap();
+        assert_eq!(
+            s.publisher.as_ref().unwrap().get("en"),
+            Some("Securities Daily")
+        );
+        assert_eq!(s.read.as_deref(), Some("en"));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].starts_with("data/sources.toml:2:")
+                && diags[0].contains("note has no `zh` text"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn plain_source_note_and_bad_read_tag() {
+        let (data, diags) = load(&[(
+            SOURCES_FILE,
+            "[[source]]\nid = \"a\"\ntitle = \"A\"\nread = \"english!\"\nnote = \"One note.\"\n",
+        )]);
+        assert_eq!(
+            data.source("a").unwrap().note.as_ref().unwrap().get("zh"),
+            Some("One note.")
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].starts_with("data/sources.toml:4:")
+                && diags[0].contains("read \"english!\" is not a BCP 47"),
             "{diags:?}"
         );
     }

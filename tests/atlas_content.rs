@@ -391,3 +391,32 @@ fn every_inferred_value_has_its_note_in_both_languages() {
     }
     assert!(checked >= 15, "only {checked} inference marks checked");
 }
+
+#[test]
+fn every_source_note_is_in_both_languages() {
+    let (_, data) = real_content();
+    for s in &data.sources {
+        let Some(note) = &s.note else { continue };
+        let atlas::data::Localized::ByLang(by_lang) = note else {
+            panic!(
+                "data/sources.toml: source {:?} has one note for both languages; write note = {{ zh = \"...\", en = \"...\" }}",
+                s.id
+            );
+        };
+        for lang in ["zh", "en"] {
+            assert!(
+                by_lang.get(lang).is_some_and(|t| !t.trim().is_empty()),
+                "data/sources.toml: the note of source {:?} has no `{lang}` text",
+                s.id
+            );
+        }
+        if s.lang.as_deref() == Some("zh") {
+            assert!(
+                s.title_en.is_some(),
+                "source {:?}: a Chinese title without title_en",
+                s.id
+            );
+        }
+    }
+    assert!(data.sources.iter().filter(|s| s.note.is_some()).count() >= 6);
+}

@@ -102,9 +102,8 @@ fn sources(ws: &Workspace) -> Vec<CompletionItem> {
                 Some(s.title.clone()),
             );
             let about: Vec<String> = s
-                .publisher
-                .iter()
-                .cloned()
+                .publisher_original()
+                .into_iter()
                 .chain(s.date.map(|d| d.to_string()))
                 .collect();
             if !about.is_empty() {
