@@ -683,7 +683,15 @@ impl<'a> Fingerprints<'a> {
             compare.insert(lang.clone(), h.finish());
             let mut h = Xxh3::new();
             for e in &m.timeline {
-                (e.date, e.kind, &e.title, &e.source, meta[e.page]).hash(&mut h);
+                (
+                    e.date,
+                    e.kind,
+                    &e.title,
+                    &e.source,
+                    &e.inferred,
+                    meta[e.page],
+                )
+                    .hash(&mut h);
             }
             timeline.insert(lang.clone(), h.finish());
         }
