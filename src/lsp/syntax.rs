@@ -416,6 +416,6 @@ mod tests {
             "{k:?}"
         );
         assert!(keys("").contains(&"title".to_string()));
-        assert_eq!(keys("region.compare.x"), ["value", "source", "note"]);
+        assert_eq!(keys("region.compare.x"), ["value", "source", "note", "inferred"]);
     }
 }
