@@ -212,13 +212,16 @@ describe('comparison table', () => {
     }
   });
 
-  test('yes, no, partial and unknown are told apart by symbol and text, not colour alone', async () => {
+  test('yes, no, partial, not among those named and unknown are told apart by symbol and text, not colour alone', async () => {
     for (const lang of LANGS) {
       const { context, page } = await open(`/${lang}/compare/`);
       try {
         const texts = await page.$$eval('table.compare td', (tds) => tds.map((td) => [td.className, td.querySelector('.val').textContent.trim()]));
-        const by = (cls) => texts.filter(([c]) => c.includes(cls)).map(([, t]) => t);
-        const words = lang === 'zh' ? { yes: '✓ 是', partial: '◐ 部分', no: '✗ 否', unknown: '未知' } : { yes: '✓ yes', partial: '◐ partial', no: '✗ no', unknown: 'unknown' };
+        // Class tokens, not substrings: cell-not_among_named is not a cell-no.
+        const by = (cls) => texts.filter(([c]) => c.split(/\s+/).includes(cls)).map(([, t]) => t);
+        const words = lang === 'zh'
+          ? { yes: '✓ 是', partial: '◐ 部分', no: '✗ 否', not_among_named: '○ 不在来源点名之列', unknown: '未知' }
+          : { yes: '✓ yes', partial: '◐ partial', no: '✗ no', not_among_named: '○ not among those named', unknown: 'unknown' };
         for (const [cls, word] of Object.entries(words)) {
           const cells = by(`cell-${cls}`);
           assert.ok(cells.length > 0, `some ${cls} cells`);
