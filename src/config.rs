@@ -99,7 +99,10 @@ impl Config {
                 Diagnostic::error(format!("invalid config: {}", e.message()))
                     .in_file(file)
                     .at_pos(pos)
-                    .hint("see the Configuration section of README.md for the allowed keys"),
+                    .hint(crate::suggest::serde_hint(
+                        e.message(),
+                        "see the Configuration section of README.md for the allowed keys",
+                    )),
             ]
         })?;
         let errors = config.validate(text, file);

@@ -176,7 +176,10 @@ fn parse<T: for<'de> Deserialize<'de>>(
                 Diagnostic::error(e.message().trim().to_string())
                     .in_file(file)
                     .at_pos(pos)
-                    .hint("see the data files section of README.md"),
+                    .hint(crate::suggest::serde_hint(
+                        e.message(),
+                        "see the data files section of README.md",
+                    )),
             );
             None
         }

@@ -26,6 +26,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod suggest;
 
 pub use build::{BuildReport, build};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -131,7 +131,7 @@ pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
                 .unwrap_or((1, 1));
             Diagnostic::error(format!("front matter: {}", e.message().trim()))
                 .at(l + split.front_line - 1, c)
-                .hint(hint)
+                .hint(crate::suggest::serde_hint(e.message(), hint))
         }),
         Format::Yaml => {
             if split.front.trim().is_empty() {
@@ -147,6 +147,7 @@ pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
                 let msg = e.to_string();
                 // serde_norway appends " at line N column M"; we give our own position.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                let hint = crate::suggest::serde_hint(&msg, hint);
                 Diagnostic::error(format!("front matter: {msg}"))
                     .at(l + split.front_line - 1, c)
                     .hint(hint)
