@@ -150,7 +150,8 @@ pub fn check(args: &CheckArgs) -> Report {
             .iter()
             .filter(|p| args.drafts || !p.front.draft)
             .collect();
-        report.pages = pages.len();
+        // Files whose front matter failed to parse are content files too.
+        report.pages = pages.len() + unparsed_files(&content);
         let (data, _) = Data::load(&args.root, &config.language_codes());
         for f in content_findings(args, &config, &content, &data) {
             push(f.category, vec![f.diagnostic]);
@@ -276,6 +277,20 @@ pub fn build_findings(ds: impl IntoIterator<Item = Diagnostic>) -> Vec<Finding> 
             diagnostic,
         })
         .collect()
+}
+
+/// How many Markdown files under content/ have errors and did not parse.
+fn unparsed_files(content: &crate::content::Content) -> usize {
+    let parsed: BTreeSet<&std::path::Path> =
+        content.pages.iter().map(|p| p.file.as_path()).collect();
+    content
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.file.as_deref())
+        .filter(|f| f.extension().is_some_and(|x| x == "md") && !parsed.contains(f))
+        .collect::<BTreeSet<_>>()
+        .len()
 }
 
 /// The build's one-line summary of untranslated pages; `check` reports each file instead.
