@@ -173,13 +173,18 @@ fn parse<T: for<'de> Deserialize<'de>>(
         Err(e) => {
             let pos = e.span().map(|s| line_col(text, s.start));
             diags.push(
-                Diagnostic::error(e.message().trim().to_string())
-                    .in_file(file)
-                    .at_pos(pos)
-                    .hint(crate::suggest::serde_hint(
-                        e.message(),
-                        "see the data files section of README.md",
-                    )),
+                Diagnostic::error(
+                    e.span()
+                        .and_then(|s| text.get(s))
+                        .and_then(|v| crate::date::toml_date_error(e.message(), v))
+                        .unwrap_or_else(|| e.message().trim().to_string()),
+                )
+                .in_file(file)
+                .at_pos(pos)
+                .hint(crate::suggest::serde_hint(
+                    e.message(),
+                    "see the data files section of README.md",
+                )),
             );
             None
         }

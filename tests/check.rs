@@ -560,7 +560,9 @@ fn a_file_that_fails_to_parse_is_not_also_untranslated() {
     assert!(!d.iter().any(|x| x.1 == "translation"), "{d:#?}");
     let human = check(&s, &["--stale-days", "100000"]);
     assert!(
-        human.stdout.contains("1 error(s), 0 warning(s) in 6 content file(s)"),
+        human
+            .stdout
+            .contains("1 error(s), 0 warning(s) in 6 content file(s)"),
         "{human:?}"
     );
     let b = s.build(&[]);

@@ -129,7 +129,10 @@ pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
                 .span()
                 .map(|s| line_col(split.front, s.start))
                 .unwrap_or((1, 1));
-            Diagnostic::error(format!("front matter: {}", e.message().trim()))
+            let value = e.span().and_then(|s| split.front.get(s)).unwrap_or("");
+            let msg = crate::date::toml_date_error(e.message(), value)
+                .unwrap_or_else(|| e.message().trim().to_string());
+            Diagnostic::error(format!("front matter: {msg}"))
                 .at(l + split.front_line - 1, c)
                 .hint(crate::suggest::serde_hint(e.message(), hint))
         }),
