@@ -195,6 +195,14 @@ fn main() -> ExitCode {
                         report.output.display(),
                         report.elapsed
                     );
+                    println!(
+                        "{}",
+                        atlas::build::summary::summary_line(
+                            &report.counts,
+                            report.warnings.len(),
+                            report.elapsed
+                        )
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {

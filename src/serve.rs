@@ -349,6 +349,10 @@ fn rebuild(
             } else {
                 println!("{} {}", stamp(), summary(update, elapsed));
             }
+            println!(
+                "{}",
+                crate::build::summary::summary_line(&update.counts, update.warnings.len(), elapsed)
+            );
             languages = Some(update.languages.clone());
         };
         inc.rebuild_with(touched, &mut early)

@@ -1328,3 +1328,65 @@ fn base_url_and_a_taken_port() {
     // The user's public/ is never written.
     assert!(!site.path("public").exists());
 }
+
+/// The summary line without its time: `Done: … in 12 ms; …` → `Done: … in ms; …`.
+fn without_time(line: &str) -> String {
+    let (head, tail) = line.split_once(", in ").unwrap();
+    let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    format!("{head}, in{tail}")
+}
+
+/// `atlas build` and `atlas serve` (after the first build and after each rebuild) end with
+/// the same summary line, which says how many drafts were left out and how to include them.
+#[test]
+fn build_and_serve_end_with_the_same_summary_line() {
+    let site = fixture("basic");
+    let out = site.root().join("public");
+    let built = common::atlas(
+        &["build", "--output-dir", out.to_str().unwrap()],
+        site.root(),
+    );
+    assert!(built.ok(), "{built:?}");
+    let last = built.stdout.lines().last().unwrap().to_string();
+    assert!(last.starts_with("Done: "), "{built:?}");
+    assert!(
+        last.ends_with("; 1 draft left out (add --drafts to include it)."),
+        "{last}"
+    );
+    let server = Server::start(&site, &[]);
+    server.wait_log("Done: ");
+    edit(
+        &site,
+        "content/regions/china.en.md",
+        "weight = 0",
+        "weight = 3",
+    );
+    server.wait_log("Changed: content/regions/china.en.md");
+    let deadline = Instant::now() + TIMEOUT;
+    let lines = loop {
+        let log = server.log();
+        let lines: Vec<String> = log
+            .lines()
+            .filter(|l| l.starts_with("Done: "))
+            .map(str::to_string)
+            .collect();
+        if lines.len() >= 2 {
+            break lines;
+        }
+        assert!(Instant::now() < deadline, "no second summary:\n{log}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for l in &lines {
+        assert_eq!(without_time(l), without_time(&last), "{}", server.log());
+    }
+    // With --drafts nothing is left out, and the line says nothing about drafts.
+    let with = common::atlas(
+        &["build", "--drafts", "--output-dir", out.to_str().unwrap()],
+        site.root(),
+    );
+    let last = with.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("Done: ") && !last.contains("draft"),
+        "{with:?}"
+    );
+}

@@ -66,6 +66,8 @@ pub struct Update {
     pub base_path: String,
     /// URL of each language's home page, under the base path: (code, `/atlas/zh/`).
     pub languages: Vec<(String, String)>,
+    /// Pages per language and drafts left out, for the summary line.
+    pub counts: crate::build::summary::SiteCounts,
 }
 
 #[derive(Debug, Clone)]
@@ -311,6 +313,7 @@ impl Incremental {
             warnings: site.warnings.clone(),
             base_path,
             languages,
+            counts: crate::build::summary::SiteCounts::of(&site),
         };
         early(&update, &self.outputs);
 
