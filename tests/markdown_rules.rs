@@ -216,3 +216,170 @@ fn citation_mistakes_are_errors_with_lines() {
         assert!(!r.errors[0].hint.is_empty());
     }
 }
+
+// Links, citations, ids, summaries and plain text, through the public API.
+
+#[test]
+fn soft_break_between_cjk_is_dropped() {
+    assert_eq!(html("中文段落\n继续写"), "<p>中文段落继续写</p>\n");
+    assert_eq!(html("句号。\n下一句"), "<p>句号。下一句</p>\n");
+    assert_eq!(html("**粗体**\n继续"), "<p><strong>粗体</strong>继续</p>\n");
+}
+
+#[test]
+fn soft_break_in_mixed_lines_stays() {
+    assert_eq!(html("中文\nEnglish"), "<p>中文\nEnglish</p>\n");
+    assert_eq!(html("English\n中文"), "<p>English\n中文</p>\n");
+    assert_eq!(html("one\ntwo"), "<p>one\ntwo</p>\n");
+}
+
+#[test]
+fn emphasis_next_to_fullwidth_punctuation() {
+    assert_eq!(html("**真，**她"), "<p><strong>真，</strong>她</p>\n");
+    assert_eq!(
+        html("她说**“好”**吗"),
+        "<p>她说<strong>“好”</strong>吗</p>\n"
+    );
+    assert_eq!(
+        html("前，**重要**后"),
+        "<p>前，<strong>重要</strong>后</p>\n"
+    );
+    assert_eq!(html("*斜，*体"), "<p><em>斜，</em>体</p>\n");
+    // Code is untouched.
+    assert_eq!(html("`**真，**她`"), "<p><code>**真，**她</code></p>\n");
+    assert_eq!(
+        html("```\n**真，**她\n```"),
+        "<pre><code>**真，**她\n</code></pre>\n"
+    );
+    // Latin text keeps CommonMark's rules.
+    assert_eq!(html("**foo.**bar"), "<p>**foo.**bar</p>\n");
+}
+
+#[test]
+fn heading_ids_keep_chinese_and_dedupe() {
+    let r = render("## 监管模式\n\n## 监管模式\n\n## Key events (2024)\n\n### 监管模式\n");
+    assert!(r.html.contains("<h2 id=\"监管模式\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"监管模式-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"key-events-2024\">"), "{}", r.html);
+    assert!(r.html.contains("<h3 id=\"监管模式-2\">"), "{}", r.html);
+    assert_eq!(r.toc.len(), 3);
+    assert_eq!(r.toc[2].children[0].id, "监管模式-2");
+}
+
+#[test]
+fn explicit_heading_id_wins() {
+    let r = render("## 名字 {#custom}\n\n## custom\n");
+    assert!(r.html.contains("id=\"custom\""));
+    assert!(r.html.contains("id=\"custom-1\""), "{}", r.html);
+}
+
+#[test]
+fn links_resolve_and_report_errors_with_lines() {
+    let r = render("a [x](@/regions/beijing.md#历史)\n\nb [y](@/regions/nowhere.md)\n");
+    // The writer percent-encodes the fragment; browsers decode it before matching the id.
+    assert!(
+        r.html
+            .contains("href=\"/zh/regions/beijing/#%E5%8E%86%E5%8F%B2\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.links.len(), 1);
+    assert_eq!(r.links[0].anchor.as_deref(), Some("历史"));
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].line, 3);
+    assert!(r.errors[0].message.contains("nowhere"));
+}
+
+#[test]
+fn citations_are_numbered_and_checked() {
+    let r = render("A [@s2]. B [@s1, @s2]. C [@nope].");
+    assert_eq!(r.citations, vec!["s2", "s1"]);
+    assert!(
+        r.html
+            .contains("<sup class=\"cite\">[<a href=\"#src-s2\">1</a>]</sup>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("href=\"#src-s1\">2</a>, <a href=\"#src-s2\">1</a>"),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert!(r.errors[0].message.contains("nope"));
+}
+
+#[test]
+fn assets_are_rewritten() {
+    assert!(html("![m](map.png)").contains("src=\"/regions/map.png\""));
+    assert!(html("[m](other.png)").contains("href=\"other.png\""));
+}
+
+#[test]
+fn summary_and_reading_time() {
+    let r = render("First para.\n\nSecond.\n");
+    assert_eq!(r.summary, "<p>First para.</p>\n");
+    let r = render("Intro\n\nmore intro\n\n<!-- more -->\n\nrest\n");
+    assert_eq!(r.summary, "<p>Intro</p>\n<p>more intro</p>\n");
+    let zh = "字".repeat(800);
+    assert_eq!(render(&zh).reading_time, 2);
+    assert_eq!(render(&zh).word_count, 800);
+    let en = "word ".repeat(440);
+    assert_eq!(render(&en).reading_time, 2);
+}
+
+#[test]
+fn plain_text_for_search() {
+    let md = "## 审批历程\n\n2024 年 7 月，Mesoblast 向 FDA\n重新提交了上市申请 [@news]。见[美国](@/regions/united-states.md)。\n\n<div>raw</div>\n\n- 一\n- **二**\n";
+    assert_eq!(
+        render(md).text,
+        "审批历程 2024 年 7 月，Mesoblast 向 FDA 重新提交了上市申请。见美国。 一 二"
+    );
+    // A line break between two Chinese characters is no space, also across emphasis.
+    assert_eq!(render("干细胞\n疗法").text, "干细胞疗法");
+    assert_eq!(render("*干细胞*\n疗法").text, "干细胞疗法");
+    assert_eq!(
+        render("stem\ncells `code`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n").text,
+        "stem cells code a b 1 2"
+    );
+    // White space of any kind is one space (as collapse_spaces makes it).
+    for md in [
+        "a\u{3000}\n\n  b\t c  ",
+        "  `x   y`  \n\n```\n p \n\n q\n```\n",
+        "甲\u{3000}\n乙 [@news]。",
+        "",
+    ] {
+        let t = render(md).text;
+        assert_eq!(
+            t,
+            t.split_whitespace().collect::<Vec<_>>().join(" "),
+            "{md:?}"
+        );
+    }
+}
+
+#[test]
+fn extensions_enabled() {
+    let h = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ - [x] t\n\nn[^1]\n\n[^1]: f\n");
+    assert!(
+        h.contains("<table>") && h.contains("<del>") && h.contains("footnote"),
+        "{h}"
+    );
+    // No smart punctuation.
+    let h = html("\"q\" -- x...");
+    assert!(
+        h.contains("q") && h.contains("-- x...") && !h.contains('“') && !h.contains('…'),
+        "{h}"
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let deep = format!("{}x", "> ".repeat(5000));
+    let _ = render(&deep);
+    let list: String = (0..3000)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    let _ = render(&list);
+}

@@ -79,6 +79,25 @@ fn assert_same(step: &str, got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<Stri
 }
 
 #[test]
+fn without_search_index_renders_everything_else_the_same() {
+    let site = fixture("basic");
+    let root = site.root().to_path_buf();
+    let all = full(&root);
+    let mut inc = Incremental::new(args(&root)).without_search_index();
+    let u = inc.rebuild(&[]).unwrap();
+    assert_eq!(u.rendered, u.total_jobs);
+    let lean = sorted(&inc);
+    let is_index = |p: &str| p.contains("/search/") && p.ends_with(".json");
+    assert!(
+        all.keys().any(|p| is_index(p)),
+        "the fixture has search indexes"
+    );
+    assert!(!lean.keys().any(|p| is_index(p)), "{:?}", lean.keys());
+    let rest: BTreeMap<String, Vec<u8>> = all.into_iter().filter(|(p, _)| !is_index(p)).collect();
+    assert_same("without search indexes vs full", &lean, &rest);
+}
+
+#[test]
 fn incremental_rebuilds_equal_full_builds() {
     let site = fixture("basic");
     let root = site.root().to_path_buf();

@@ -55,7 +55,8 @@ impl Workspace {
                 output_dir: None,
                 base_url: None,
                 drafts: true,
-            }),
+            })
+            .without_search_index(),
             root,
             docs: HashMap::new(),
             parse: ParseCache::default(),

@@ -5,7 +5,7 @@
 //! Takes one link's destination or one citation's ids; gives the URL or the citation's HTML.
 //! Must not: read the page's other events.
 
-use pulldown_cmark::CowStr;
+use pulldown_cmark::{CowStr, Tag};
 
 use super::{BodyError, LinkResolver, PageLink, Rendered, escape_html};
 
@@ -151,4 +151,42 @@ pub(super) fn inside_link_text(src: &str, range: &std::ops::Range<usize>) -> boo
         }
     }
     false
+}
+
+/// The destination of a link or an image (empty for any other tag).
+pub(super) fn dest_of<'t, 'a>(tag: &'t Tag<'a>) -> &'t CowStr<'a> {
+    const NONE: &CowStr<'static> = &CowStr::Borrowed("");
+    match tag {
+        Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => dest_url,
+        _ => NONE,
+    }
+}
+
+/// The same link or image with another destination (any other tag as it is).
+pub(super) fn with_dest<'a>(tag: Tag<'a>, dest: CowStr<'a>) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Link {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Image {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        },
+        other => other,
+    }
 }

@@ -204,71 +204,49 @@ pub fn render(src: &str, resolver: &dyn LinkResolver) -> Rendered {
             _ => {}
         }
         match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if let Some(ids) = dest_url.strip_prefix(CITE_PREFIX) {
-                    let (l, c) = pos();
-                    let place = if in_image > 0 {
-                        Some("in an image's description")
-                    } else if links::inside_link_text(src, &range) {
-                        Some("in a link's text")
-                    } else {
-                        None
-                    };
-                    if let Some(place) = place {
-                        out.errors.push(BodyError {
-                            line: l,
-                            column: c,
-                            message: format!(
-                                "citation [{}] {place}: it would not show as a citation",
-                                ids
-                            ),
-                            hint: "put the citation after the link or image: [text](url) [@id]"
-                                .into(),
-                        });
-                    }
-                    let html = links::citation_html(ids, resolver, &mut out, l, c);
-                    final_events.push(Event::InlineHtml(html.into()));
-                    skip_until_link_end = true;
-                    continue;
-                }
-                let dest = links::rewrite_dest(&dest_url, resolver, &mut out, pos);
-                depth += 1;
-                final_events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let image = matches!(tag, Tag::Image { .. });
+                let dest_url = links::dest_of(&tag);
                 if let Some(ids) = dest_url.strip_prefix(CITE_PREFIX) {
                     let (line, column) = pos();
-                    out.errors.push(BodyError {
-                        line,
-                        column,
-                        message: format!("image ![...][{ids}] refers to a citation, not to an image"),
-                        hint: "give the image a file or URL, ![description](map.png), and cite after it: ![...](map.png) [@id]".into(),
-                    });
+                    if image {
+                        out.errors.push(BodyError {
+                            line,
+                            column,
+                            message: format!("image ![...][{ids}] refers to a citation, not to an image"),
+                            hint: "give the image a file or URL, ![description](map.png), and cite after it: ![...](map.png) [@id]".into(),
+                        });
+                    } else {
+                        let place = if in_image > 0 {
+                            Some("in an image's description")
+                        } else if links::inside_link_text(src, &range) {
+                            Some("in a link's text")
+                        } else {
+                            None
+                        };
+                        if let Some(place) = place {
+                            out.errors.push(BodyError {
+                                line,
+                                column,
+                                message: format!(
+                                    "citation [{ids}] {place}: it would not show as a citation"
+                                ),
+                                hint: "put the citation after the link or image: [text](url) [@id]"
+                                    .into(),
+                            });
+                        }
+                        let html = links::citation_html(ids, resolver, &mut out, line, column);
+                        final_events.push(Event::InlineHtml(html.into()));
+                        skip_until_link_end = true;
+                        continue;
+                    }
                 }
-                let dest = links::rewrite_dest(&dest_url, resolver, &mut out, pos);
-                in_image += 1;
+                let dest = links::rewrite_dest(dest_url, resolver, &mut out, pos);
+                if image {
+                    in_image += 1;
+                }
                 depth += 1;
-                final_events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                final_events.push(Event::Start(links::with_dest(tag, dest)));
             }
             Event::Html(ref h) | Event::InlineHtml(ref h)
                 if h.trim() == "<!-- more -->" && summary_end.is_none() =>
@@ -327,226 +305,4 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::new();
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct R;
-    impl LinkResolver for R {
-        fn resolve(&self, path: &str) -> Result<(String, String), String> {
-            match path {
-                "regions/beijing.md" => {
-                    Ok(("regions/beijing".into(), "/zh/regions/beijing/".into()))
-                }
-                _ => Err("no such page".into()),
-            }
-        }
-        fn asset(&self, rel: &str) -> Option<String> {
-            (rel == "map.png").then(|| "/regions/map.png".to_string())
-        }
-        fn source_exists(&self, id: &str) -> bool {
-            id == "s1" || id == "s2"
-        }
-    }
-
-    fn html(md: &str) -> String {
-        render(md, &R).html
-    }
-
-    #[test]
-    fn soft_break_between_cjk_is_dropped() {
-        assert_eq!(html("中文段落\n继续写"), "<p>中文段落继续写</p>\n");
-        assert_eq!(html("句号。\n下一句"), "<p>句号。下一句</p>\n");
-        assert_eq!(html("**粗体**\n继续"), "<p><strong>粗体</strong>继续</p>\n");
-    }
-
-    #[test]
-    fn soft_break_in_mixed_lines_stays() {
-        assert_eq!(html("中文\nEnglish"), "<p>中文\nEnglish</p>\n");
-        assert_eq!(html("English\n中文"), "<p>English\n中文</p>\n");
-        assert_eq!(html("one\ntwo"), "<p>one\ntwo</p>\n");
-    }
-
-    #[test]
-    fn emphasis_next_to_fullwidth_punctuation() {
-        assert_eq!(html("**真，**她"), "<p><strong>真，</strong>她</p>\n");
-        assert_eq!(
-            html("她说**“好”**吗"),
-            "<p>她说<strong>“好”</strong>吗</p>\n"
-        );
-        assert_eq!(
-            html("前，**重要**后"),
-            "<p>前，<strong>重要</strong>后</p>\n"
-        );
-        assert_eq!(html("*斜，*体"), "<p><em>斜，</em>体</p>\n");
-        // Code is untouched.
-        assert_eq!(html("`**真，**她`"), "<p><code>**真，**她</code></p>\n");
-        assert_eq!(
-            html("```\n**真，**她\n```"),
-            "<pre><code>**真，**她\n</code></pre>\n"
-        );
-        // Latin text keeps CommonMark's rules.
-        assert_eq!(html("**foo.**bar"), "<p>**foo.**bar</p>\n");
-    }
-
-    #[test]
-    fn heading_ids_keep_chinese_and_dedupe() {
-        let r = render(
-            "## 监管模式\n\n## 监管模式\n\n## Key events (2024)\n\n### 监管模式\n",
-            &R,
-        );
-        assert!(r.html.contains("<h2 id=\"监管模式\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"监管模式-1\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"key-events-2024\">"), "{}", r.html);
-        assert!(r.html.contains("<h3 id=\"监管模式-2\">"), "{}", r.html);
-        assert_eq!(r.toc.len(), 3);
-        assert_eq!(r.toc[2].children[0].id, "监管模式-2");
-    }
-
-    #[test]
-    fn explicit_heading_id_wins() {
-        let r = render("## 名字 {#custom}\n\n## custom\n", &R);
-        assert!(r.html.contains("id=\"custom\""));
-        assert!(r.html.contains("id=\"custom-1\""), "{}", r.html);
-    }
-
-    #[test]
-    fn links_resolve_and_report_errors_with_lines() {
-        let r = render(
-            "a [x](@/regions/beijing.md#历史)\n\nb [y](@/regions/nowhere.md)\n",
-            &R,
-        );
-        // The writer percent-encodes the fragment; browsers decode it before matching the id.
-        assert!(
-            r.html
-                .contains("href=\"/zh/regions/beijing/#%E5%8E%86%E5%8F%B2\""),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.links.len(), 1);
-        assert_eq!(r.links[0].anchor.as_deref(), Some("历史"));
-        assert_eq!(r.errors.len(), 1);
-        assert_eq!(r.errors[0].line, 3);
-        assert!(r.errors[0].message.contains("nowhere"));
-    }
-
-    #[test]
-    fn citations_are_numbered_and_checked() {
-        let r = render("A [@s2]. B [@s1, @s2]. C [@nope].", &R);
-        assert_eq!(r.citations, vec!["s2", "s1"]);
-        assert!(
-            r.html
-                .contains("<sup class=\"cite\">[<a href=\"#src-s2\">1</a>]</sup>"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html
-                .contains("href=\"#src-s1\">2</a>, <a href=\"#src-s2\">1</a>"),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.errors.len(), 1);
-        assert!(r.errors[0].message.contains("nope"));
-    }
-
-    #[test]
-    fn assets_are_rewritten() {
-        assert!(html("![m](map.png)").contains("src=\"/regions/map.png\""));
-        assert!(html("[m](other.png)").contains("href=\"other.png\""));
-    }
-
-    #[test]
-    fn summary_and_reading_time() {
-        let r = render("First para.\n\nSecond.\n", &R);
-        assert_eq!(r.summary, "<p>First para.</p>\n");
-        let r = render("Intro\n\nmore intro\n\n<!-- more -->\n\nrest\n", &R);
-        assert_eq!(r.summary, "<p>Intro</p>\n<p>more intro</p>\n");
-        let zh = "字".repeat(800);
-        assert_eq!(render(&zh, &R).reading_time, 2);
-        assert_eq!(render(&zh, &R).word_count, 800);
-        let en = "word ".repeat(440);
-        assert_eq!(render(&en, &R).reading_time, 2);
-    }
-
-    #[test]
-    fn collapse_spaces_is_split_whitespace_joined() {
-        let spaces: Vec<char> = (0..=0x3000u32)
-            .filter_map(char::from_u32)
-            .filter(|c| c.is_whitespace())
-            .collect();
-        assert!(spaces.len() > 20, "{spaces:?}");
-        let mut cases = vec![
-            String::new(),
-            " ".into(),
-            "a".into(),
-            "  a  b\t\nc ".into(),
-            "干细胞\u{3000}治疗\u{a0}x\u{2028}y\u{85}z\u{1680}".into(),
-            "é à\u{200b}ü".into(), // U+200B is not white space
-        ];
-        for c in &spaces {
-            cases.push(format!("x{c}y{c}{c}干{c}"));
-        }
-        for case in cases {
-            let want = case.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(collapse_spaces(&case), want, "{case:?}");
-        }
-    }
-
-    #[test]
-    fn plain_text_for_search() {
-        let md = "## 审批历程\n\n2024 年 7 月，Mesoblast 向 FDA\n重新提交了上市申请 [@news]。见[美国](@/regions/united-states.md)。\n\n<div>raw</div>\n\n- 一\n- **二**\n";
-        assert_eq!(
-            render(md, &R).text,
-            "审批历程 2024 年 7 月，Mesoblast 向 FDA 重新提交了上市申请。见美国。 一 二"
-        );
-        // A line break between two Chinese characters is no space, also across emphasis.
-        assert_eq!(render("干细胞\n疗法", &R).text, "干细胞疗法");
-        assert_eq!(render("*干细胞*\n疗法", &R).text, "干细胞疗法");
-        assert_eq!(
-            render(
-                "stem\ncells `code`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-                &R
-            )
-            .text,
-            "stem cells code a b 1 2"
-        );
-        // White space of any kind is one space (as collapse_spaces makes it).
-        for md in [
-            "a\u{3000}\n\n  b\t c  ",
-            "  `x   y`  \n\n```\n p \n\n q\n```\n",
-            "甲\u{3000}\n乙 [@news]。",
-            "",
-        ] {
-            let t = render(md, &R).text;
-            assert_eq!(t, collapse_spaces(&t), "{md:?}");
-        }
-    }
-
-    #[test]
-    fn extensions_enabled() {
-        let h = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ - [x] t\n\nn[^1]\n\n[^1]: f\n");
-        assert!(
-            h.contains("<table>") && h.contains("<del>") && h.contains("footnote"),
-            "{h}"
-        );
-        // No smart punctuation.
-        let h = html("\"q\" -- x...");
-        assert!(
-            h.contains("q") && h.contains("-- x...") && !h.contains('“') && !h.contains('…'),
-            "{h}"
-        );
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow() {
-        let deep = format!("{}x", "> ".repeat(5000));
-        let _ = render(&deep, &R);
-        let list: String = (0..3000)
-            .map(|i| format!("{}- x\n", "  ".repeat(i)))
-            .collect();
-        let _ = render(&list, &R);
-    }
 }

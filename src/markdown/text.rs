@@ -223,3 +223,32 @@ fn edge_char(e: &Event, last: bool) -> Option<Option<char>> {
         _ => Some(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_spaces_is_split_whitespace_joined() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert!(spaces.len() > 20, "{spaces:?}");
+        let mut cases = vec![
+            String::new(),
+            " ".into(),
+            "a".into(),
+            "  a  b\t\nc ".into(),
+            "干细胞\u{3000}治疗\u{a0}x\u{2028}y\u{85}z\u{1680}".into(),
+            "é à\u{200b}ü".into(), // U+200B is not white space
+        ];
+        for c in &spaces {
+            cases.push(format!("x{c}y{c}{c}干{c}"));
+        }
+        for case in cases {
+            let want = case.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_spaces(&case), want, "{case:?}");
+        }
+    }
+}

@@ -23,8 +23,8 @@ mod timeline;
 pub use coverage::{CellState, Coverage, CoverageRow, coverage_from_site, coverage_svg};
 pub use svg::{fit, text_width};
 pub use timeline::{
-    Lane, LaneGroup, Layout, MAX_TIMELINE_ROWS, Mark, Timeline, kind_key, timeline_from_site,
-    timeline_svg, timeline_svg_layout,
+    Lane, LaneGroup, Layout, MAX_TIMELINE_ROWS, Mark, Timeline, timeline_from_site, timeline_svg,
+    timeline_svg_layout,
 };
 
 /// Interface strings the pictures use; every language of a theme must define them.

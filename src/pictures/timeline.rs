@@ -24,20 +24,6 @@ const KINDS: [EventKind; 8] = [
     EventKind::Other,
 ];
 
-/// The key of an event kind (`policy`), used in class names and i18n keys.
-pub fn kind_key(k: EventKind) -> &'static str {
-    match k {
-        EventKind::Policy => "policy",
-        EventKind::Regulation => "regulation",
-        EventKind::Ind => "ind",
-        EventKind::Application => "application",
-        EventKind::Approval => "approval",
-        EventKind::Prescription => "prescription",
-        EventKind::Trial => "trial",
-        EventKind::Other => "other",
-    }
-}
-
 /// Fallback colours (the style sheet overrides them by class).
 fn kind_colour(k: EventKind) -> &'static str {
     match k {
@@ -147,7 +133,7 @@ pub fn timeline_from_site(site: &Site, lang: &str, t: Tr) -> Timeline {
 /// The path (or element) of an event mark of a kind, centred on (x, y).
 fn kind_shape(k: EventKind, x: f64, y: f64, r: f64) -> String {
     let c = kind_colour(k);
-    let cls = format!("tl-mark tl-{}", kind_key(k));
+    let cls = format!("tl-mark tl-{}", k.key());
     let poly = |pts: &[(f64, f64)]| {
         let d: Vec<String> = pts
             .iter()
@@ -318,7 +304,7 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
             }
             for (x, row, m) in placed {
                 let cy = y + label_h + LANE_H / 2.0 + SUB_H * row as f64;
-                let kind = t(&format!("event_{}", kind_key(m.kind)));
+                let kind = t(&format!("event_{}", m.kind.key()));
                 let mut tip = format!(
                     "{} · {kind} · {}: {}",
                     m.date.human(lang),
@@ -333,7 +319,7 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
                     let _ = write!(
                         body,
                         "<rect class=\"tl-span tl-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"4\" rx=\"2\" fill=\"{}\" fill-opacity=\"0.45\"/>",
-                        kind_key(m.kind),
+                        m.kind.key(),
                         n(px(m.date.year as f64) + 1.0),
                         n(cy - 2.0),
                         n(year_w - 2.0),
@@ -378,12 +364,7 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
     let mut items: Vec<(String, String)> = KINDS
         .iter()
         .filter(|k| marks.iter().any(|m| m.kind == **k))
-        .map(|&k| {
-            (
-                kind_shape(k, 0.0, 0.0, R),
-                t(&format!("event_{}", kind_key(k))),
-            )
-        })
+        .map(|&k| (kind_shape(k, 0.0, 0.0, R), t(&format!("event_{}", k.key()))))
         .collect();
     if marks.iter().any(|m| m.date.month.is_none()) {
         items.push((

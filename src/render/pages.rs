@@ -5,7 +5,6 @@
 use serde_json::{Value as Json, json};
 use tera::Value;
 
-use super::timeline::event_key;
 use super::tvalue::obj;
 use super::{Renderer, permalink};
 use crate::content::Kind;
@@ -107,7 +106,7 @@ impl Renderer<'_> {
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
-                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind), "title": &e.title, "source": self.source_value(lang, &e.source, n)}
+                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(), "title": &e.title, "source": self.source_value(lang, &e.source, n)}
                 })
                 .collect()
         };

@@ -52,23 +52,9 @@ impl Renderer<'_> {
         let f = site.file(e.page);
         obj! {
             "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
-            "kind": self.t(lang, &format!("event_{}", event_key(e.kind))), "kind_id": event_key(e.kind),
+            "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(),
             "title": &e.title, "page_title": &f.front.title, "page_url": site.url(e.page),
             "section": &f.section, "source": self.source_value(lang, &e.source, None),
         }
-    }
-}
-
-pub(super) fn event_key(k: crate::schema::EventKind) -> &'static str {
-    use crate::schema::EventKind::*;
-    match k {
-        Policy => "policy",
-        Regulation => "regulation",
-        Ind => "ind",
-        Application => "application",
-        Approval => "approval",
-        Prescription => "prescription",
-        Trial => "trial",
-        Other => "other",
     }
 }

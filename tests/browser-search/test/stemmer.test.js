@@ -20,7 +20,7 @@ test('Porter 2 stems match the Rust build', () => {
   assert.deepStrictEqual(wrong, []);
 });
 
-test('normalisation and runs follow src/search.rs', () => {
+test('normalisation and runs follow src/search/text.rs', () => {
   const norm = search.normalize('Ｒｙｏｎｃｉｌ（remestemcel-L）是 FDA 批准的');
   assert.strictEqual(norm, 'ryoncil(remestemcel-l)是 fda 批准的');
   assert.deepStrictEqual(search.runs(norm).map((r) => [r.k, r.s]), [

@@ -2,7 +2,7 @@
  *
  * Loaded when the reader first focuses a search box (see partials/search_box.html), or at once
  * on the search page. Reads /<lang>/search/index.json and, as queries need them, the term shards
- * and text chunks next to it, written at build time by src/search.rs;
+ * and text chunks next to it, written at build time by src/search/ (write.rs);
  * the tokenizer, normalisation and stemmer here must stay in step with that file (the browser
  * test checks that every word of the site stems to a term of the index). Format: docs/search.md.
  */
@@ -16,7 +16,7 @@
   /* Results added at a time on the search page (more as the reader scrolls). */
   var PAGE_BATCH = 50;
 
-  /* ---------- Text: the same rules as src/search.rs ---------- */
+  /* ---------- Text: the same rules as src/search/text.rs ---------- */
 
   function isIdeograph(cp) {
     return cp === 0x3007 ||
@@ -28,7 +28,7 @@
       (cp >= 0x20000 && cp <= 0x3134F);
   }
 
-  /* Lower case and full-width ASCII folded, as src/search.rs does. Offsets in the result are
+  /* Lower case and full-width ASCII folded, as src/search/text.rs does. Offsets in the result are
    * offsets in the input (in the rare case where lower-casing changes the length, character by
    * character, keeping a character whose lower case has another length). */
   function fold(s) {
@@ -215,7 +215,7 @@
   /* ---------- The index ---------- */
 
   /* The shard of a term: a hash of its first two characters (code points), as in
-   * src/search.rs (shard_of). */
+   * src/search/format.rs (shard_of). */
   function shardOf(term, shards) {
     var h = 0x811c9dc5, n = 0;
     for (var i = 0; i < term.length && n < 2; i++, n++) {
