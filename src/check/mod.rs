@@ -2,7 +2,8 @@
 //!
 //! On top of the build's own checks (config, content, data, links, anchors, citations,
 //! schemas, templates, all rendered in memory), `check` reports:
-//! - translation parity: pages present in one language only, and language versions of a page
+//! - translation parity: pages present in one language only, titles still `atlas new`'s
+//!   placeholder, and language versions of a page
 //!   that disagree on structured facts (dates, kinds, status, parent, related regions, sources,
 //!   events, comparison values of non-text dimensions);
 //! - stale facts: pages whose `updated` date is older than `[check] stale_after_days`;
@@ -18,7 +19,7 @@
 //! (through [`crate::build::load`]) and never changes it.
 //!
 //! Where things are: `report.rs` (findings, the human and JSON formats), `parity.rs`
-//! (translation parity), `stale.rs` (stale facts), `raw_html.rs` (raw HTML policy),
+//! (translation parity), `placeholder.rs` (placeholder titles), `stale.rs` (stale facts), `raw_html.rs` (raw HTML policy),
 //! `external.rs` (external links over HTTP), `locator.rs` (positions in front matter); this
 //! file runs them all and sorts what they find.
 
@@ -36,6 +37,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 mod external;
 mod locator;
 mod parity;
+mod placeholder;
 mod raw_html;
 mod report;
 mod stale;
@@ -47,6 +49,7 @@ pub use report::{Category, Finding, JSON_FORMAT_VERSION, Report};
 
 use external::is_http;
 use parity::translation_parity;
+use placeholder::placeholder_titles;
 use raw_html::raw_html;
 use stale::stale;
 /// What to check.
@@ -259,6 +262,7 @@ pub fn content_findings(
         Category::Translation,
         translation_parity(&pages, &content.broken_keys, config, data),
     )
+    .chain(tag(Category::Translation, placeholder_titles(&pages)))
     .chain(tag(Category::Stale, stale(&pages, days, args.today)))
     .chain(tag(
         Category::RawHtml,
