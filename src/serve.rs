@@ -34,6 +34,9 @@ use incremental::{Incremental, Update};
 
 /// Default port.
 pub const DEFAULT_PORT: u16 = 1111;
+
+/// How long open connections get to finish after Ctrl-C.
+const STOP_WAIT: Duration = Duration::from_millis(100);
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 50;
 /// More changed files than this reload every open page.
@@ -93,8 +96,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         }
     };
     let code = rt.block_on(serve(args));
-    // The builder thread may be in the middle of a build; it is not waited for.
-    rt.shutdown_timeout(Duration::from_millis(200));
+    // The builder thread may be in the middle of a build; it is not waited for. Nor are tasks
+    // left on the runtime for more than a moment: Ctrl-C stops within 200 ms.
+    rt.shutdown_timeout(Duration::from_millis(50));
     code
 }
 
@@ -213,9 +217,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
     println!("\nStopping.");
     let _ = shared.tx.send(Msg::Shutdown);
     let _ = stop_tx.send(true);
-    // `listen::serve` gives open connections a few seconds; those left are dropped with the
-    // runtime.
-    match tokio::time::timeout(Duration::from_secs(5), server).await {
+    // Open connections get a moment to finish (a page being sent from memory); those left (a
+    // client that has not finished sending its request) are dropped with the runtime, so that
+    // Ctrl-C stops within 200 ms.
+    match tokio::time::timeout(STOP_WAIT, server).await {
         Ok(Err(e)) => {
             eprintln!("error: the server stopped: {e}");
             ExitCode::FAILURE

@@ -1409,3 +1409,49 @@ fn build_and_serve_end_with_the_same_summary_line() {
         "{with:?}"
     );
 }
+
+/// Ctrl-C (SIGINT) stops the server promptly: idle, with a page open on the live-reload
+/// stream, and with a client that has sent half a request (which the server used to wait
+/// 3 s for). The bound (2 s) is for correctness on a busy test machine; the time measured is
+/// printed (`--nocapture`).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_promptly() {
+    let site = fixture("basic");
+    for case in ["idle", "page open", "half-sent request"] {
+        let mut server = Server::start(&site, &[]);
+        server.wait_log("Done: ");
+        let events = (case == "page open").then(|| {
+            let e = server.events("/atlas/");
+            e.wait(&server, "hello", |v| v["type"] == "hello");
+            e
+        });
+        let half = (case == "half-sent request").then(|| {
+            let host = server.origin.strip_prefix("http://").unwrap().to_string();
+            let mut s = TcpStream::connect(&host).unwrap();
+            write!(s, "GET /atlas/zh/ HTTP/1.1\r\nHost: {host}\r\n").unwrap();
+            s.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            s
+        });
+        let pid = server.child.id().to_string();
+        let start = Instant::now();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        let status = loop {
+            if let Some(s) = server.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "still running 2 s after SIGINT ({case}):\n{}",
+                server.log()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let took = start.elapsed();
+        println!("SIGINT to exit ({case}): {} ms", took.as_millis());
+        assert!(status.success(), "{status:?}\n{}", server.log());
+        drop((events, half));
+    }
+}
