@@ -10,7 +10,7 @@ use crate::date::PartialDate;
 use crate::diagnostics::{Diagnostic, line_col, locate};
 
 /// A cited document.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Short id used in citations (`[@id]`) and front matter.
@@ -38,7 +38,7 @@ pub struct Source {
 }
 
 /// The type of a comparison dimension's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DimensionType {
     /// `yes`, `no` or `partial`.
@@ -52,7 +52,7 @@ pub enum DimensionType {
 }
 
 /// A row of the comparison table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dimension {
     /// Id used in region front matter (`[region.compare.<id>]`).
@@ -67,16 +67,20 @@ pub struct Dimension {
     pub description: BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
+/// `data/sources.toml`: the registry of cited documents.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SourcesFile {
+pub struct SourcesFile {
+    /// One `[[source]]` table per document.
     #[serde(default)]
     source: Vec<Source>,
 }
 
-#[derive(Deserialize)]
+/// `data/dimensions.toml`: the rows of the comparison table.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct DimensionsFile {
+pub struct DimensionsFile {
+    /// One `[[dimension]]` table per row.
     #[serde(default)]
     dimension: Vec<Dimension>,
 }

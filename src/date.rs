@@ -164,6 +164,24 @@ impl PartialDate {
     }
 }
 
+/// A year (a TOML integer or a string), `YYYY-MM` or `YYYY-MM-DD` (a string, or an unquoted
+/// TOML date).
+impl schemars::JsonSchema for PartialDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD (months and days with two digits).",
+            "anyOf": [
+                { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" },
+                { "type": "integer", "minimum": 1000, "maximum": 9999 }
+            ]
+        })
+    }
+}
+
 impl serde::Serialize for PartialDate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

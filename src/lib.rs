@@ -23,6 +23,7 @@ pub mod pictures;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod schema_json;
 pub mod search;
 pub mod serve;
 pub mod site;

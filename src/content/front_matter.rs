@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::schema::{DrugData, RegionData};
 
 /// The common front matter of every page.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The title (required).
