@@ -30,6 +30,33 @@ pub struct CheckConfig {
     /// A page whose `updated` date is older than this many days is reported as stale.
     #[serde(default = "default_stale_days")]
     pub stale_after_days: u32,
+    /// What scripts, plugins, redirects and script URLs in raw HTML (page bodies, HTML and
+    /// SVG files) are: warnings of `atlas check` (default), or errors that also fail
+    /// `atlas build` and `atlas serve`.
+    #[serde(default)]
+    pub raw_html: RawHtmlMode,
+}
+
+/// `[check] raw_html`: how raw HTML that could run script is reported.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtmlMode {
+    /// Warnings of `atlas check`; the build does not look.
+    #[default]
+    Warn,
+    /// Errors: `atlas check`, `atlas build` and `atlas serve` fail.
+    Error,
 }
 
 fn default_stale_days() -> u32 {
@@ -40,6 +67,7 @@ impl Default for CheckConfig {
     fn default() -> Self {
         CheckConfig {
             stale_after_days: default_stale_days(),
+            raw_html: RawHtmlMode::default(),
         }
     }
 }

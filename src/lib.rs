@@ -20,6 +20,7 @@ pub mod lsp;
 pub mod markdown;
 pub mod output;
 pub mod pictures;
+pub mod raw_html;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

@@ -380,3 +380,103 @@ fn windows_line_endings_and_bom_work() {
             .contains("National level.")
     );
 }
+
+#[test]
+fn strict_raw_html_fails_the_build_and_the_serve_rebuild() {
+    let s = fixture("basic");
+    let body = s.read("content/regions/beijing.en.md");
+    let line = body.lines().count() + 2;
+    s.write(
+        "content/regions/beijing.en.md",
+        &format!("{body}\nA picture <img src=\"x.png\" onerror=\"alert(1)\">.\n"),
+    );
+    s.write(
+        "content/regions/badge.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<script>alert(2)</script>\n</svg>\n",
+    );
+    // By default the build does not look at raw HTML (`atlas check` warns).
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    assert!(!r.stderr.contains("raw HTML"), "{r:?}");
+    let before = s.read("public/en/regions/beijing/index.html");
+
+    let config = s.read("atlas.toml");
+    s.write(
+        "atlas.toml",
+        &format!("{config}\n[check]\nraw_html = \"error\"\n"),
+    );
+    // An unrelated mistake too: the build reports everything, then fails.
+    s.edit(
+        "content/drugs/remestemcel.en.md",
+        "title = \"Ryoncil\"",
+        "title = \"Ryoncil\"\ncolour = \"red\"",
+    );
+    let r = s.build(&[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let e = &r.stderr;
+    for want in [
+        format!(
+            "content/regions/beijing.en.md:{line}:28: error: raw HTML: inline event handler `onerror` on <img>"
+        ),
+        "content/regions/badge.svg:2:1: error: raw HTML: a <script> element".to_string(),
+        "content/drugs/remestemcel.en.md:3:1: error: front matter: unknown field `colour`"
+            .to_string(),
+        "Build failed: 3 error(s)".to_string(),
+    ] {
+        assert!(e.contains(&want), "missing {want:?} in\n{e}");
+    }
+    // Each error has its hint.
+    assert_eq!(e.matches(": error: ").count(), 3, "{e}");
+    let lines: Vec<&str> = e.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.contains(": error: ") {
+            assert!(
+                lines.get(i + 1).is_some_and(|h| h.starts_with("  hint: ")),
+                "{e}"
+            );
+        }
+    }
+    // The previous output is untouched.
+    assert_eq!(s.read("public/en/regions/beijing/index.html"), before);
+
+    // `atlas serve` rebuilds through `load_cached`: the same errors.
+    let args = atlas::build::BuildArgs {
+        root: s.root().to_path_buf(),
+        ..Default::default()
+    };
+    let cache = atlas::build::cache::BuildCache::default();
+    let errs = atlas::build::load_cached(&args, &cache).expect_err("strict raw HTML fails");
+    let raw: Vec<String> = errs
+        .iter()
+        .filter(|d| d.message.starts_with("raw HTML: "))
+        .map(|d| format!("{}:{}", d.file.as_ref().unwrap().display(), d.line.unwrap()))
+        .collect();
+    assert_eq!(
+        raw,
+        [
+            "content/regions/badge.svg:2".to_string(),
+            format!("content/regions/beijing.en.md:{line}")
+        ]
+    );
+}
+
+#[test]
+fn control_characters_in_titles_keep_the_feed_well_formed() {
+    let s = fixture("basic");
+    // TOML escapes put characters in a title that XML 1.0 does not allow (not even as
+    // character references).
+    s.edit(
+        "content/regions/beijing.en.md",
+        "title = \"First prescription issued.\"",
+        "title = \"First \\u0001prescription\\u000B issued.\\uFFFF\"",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let feed = s.read("public/en/atom.xml");
+    let bad: Vec<char> = feed
+        .chars()
+        .filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFF}')
+        .collect();
+    assert!(bad.is_empty(), "{bad:?} in {feed}");
+    assert!(feed.contains("First prescription issued."), "{feed}");
+}

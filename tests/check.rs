@@ -215,30 +215,108 @@ fn stale_facts() {
     assert_eq!(v["counts"]["warnings"], 8, "{v}");
 }
 
-#[test]
-fn raw_html_policy() {
-    let s = fixture("check-html");
-    // The build does not refuse raw HTML...
-    assert!(s.build(&[]).ok());
-    // ...check warns about each dangerous piece, with its line, and exits 0.
-    let r = check(&s, &["--stale-days", "100000"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    let lines: Vec<&str> = r
+/// The raw-html findings of `atlas check` on the check-html fixture, as `file:line:col: message`
+/// (severity and category dropped), with a script-carrying SVG added to the theme's static
+/// files.
+fn raw_html_lines(s: &Site, severity: &str) -> (Run, Vec<String>) {
+    let r = check(s, &["--stale-days", "100000"]);
+    let tag = format!(": {severity}[raw-html]: ");
+    let lines = r
         .stdout
         .lines()
-        .filter(|l| l.contains("warning[raw-html]"))
+        .filter_map(|l| l.split_once(&tag).map(|(at, m)| format!("{at}: {m}")))
         .collect();
-    let f = "content/regions/html.en.md";
-    let expect = [
-        format!("{f}:8:6: warning[raw-html]: raw HTML: javascript: URL in `href` of <a>"),
-        format!(
-            "{f}:8:52: warning[raw-html]: raw HTML: inline event handler `onmouseover` on <span>"
-        ),
-        format!("{f}:11:1: warning[raw-html]: raw HTML: a <script> element in the page body"),
-        format!("{f}:14:1: warning[raw-html]: javascript: URL in a Markdown link"),
-    ];
-    assert_eq!(lines, expect, "{r:?}");
-    assert!(r.stdout.contains("0 error(s), 4 warning(s)"), "{r:?}");
+    (r, lines)
+}
+
+fn check_html_site() -> Site {
+    let s = fixture("check-html");
+    // The fixture's themes/ is a copy of the repository's: add a file to its static folder.
+    s.write(
+        "themes/atlas/static/badge.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<a href=\" javascript:alert(1)\"><text>x</text></a>\n</svg>\n",
+    );
+    s
+}
+
+const RAW_HTML_FINDINGS: &[&str] = &[
+    "content/regions/embed.html:4:4: raw HTML: javascript: URL in `href` of <a>",
+    "content/regions/html.en.md:8:6: raw HTML: javascript: URL in `href` of <a>",
+    "content/regions/html.en.md:8:52: raw HTML: inline event handler `onmouseover` on <span>",
+    "content/regions/html.en.md:11:1: raw HTML: a <script> element",
+    "content/regions/html.en.md:14:1: unsafe link: javascript: URL in a Markdown link",
+    "content/regions/html.en.md:23:1: raw HTML: an <iframe srcdoc> (a whole HTML document, scripts and all, inside the page)",
+    "content/regions/html.en.md:24:1: raw HTML: an <object> element (plugin content, which can run script)",
+    "content/regions/html.en.md:25:1: raw HTML: an <embed> element (plugin content, which can run script)",
+    "content/regions/html.en.md:26:1: raw HTML: a <meta http-equiv=\"refresh\"> (sends the reader to another address)",
+    "content/regions/html.en.md:27:1: raw HTML: a <form action> (sends what the reader types to another address)",
+    "content/regions/html.en.md:28:1: raw HTML: a <base> element (changes where every link and file of the page points)",
+    "content/regions/html.en.md:30:16: raw HTML: `</noscript>` inside the `title` of <p>: with scripts on, a browser ends the <noscript> there and reads what follows as markup",
+    "content/regions/html.en.md:30:45: raw HTML: inline event handler `onerror` on <img>",
+    "content/regions/html.en.md:32:24: raw HTML: inline event handler `onerror` on <img>",
+    "content/regions/html.en.md:34:1: unsafe link: data: URL in a Markdown link",
+    "content/regions/html.en.md:34:54: unsafe link: vbscript: URL in an autolink",
+    "content/regions/map.svg:2:104: raw HTML: inline event handler `onload` on <svg>",
+    "content/regions/map.svg:4:31: raw HTML: javascript: URL set as a link by `to` of <set>",
+    "content/regions/map.svg:5:41: raw HTML: javascript: URL set as a link by `values` of <animate>",
+    "content/regions/map.svg:9:5: raw HTML: a <script> element",
+    "themes/atlas/static/badge.svg:2:4: raw HTML: javascript: URL in `href` of <a>",
+];
+
+#[test]
+fn raw_html_policy() {
+    let s = check_html_site();
+    // The build does not refuse raw HTML by default...
+    assert!(s.build(&[]).ok());
+    // ...check warns about each dangerous piece, with its line, and exits 0.
+    let (r, lines) = raw_html_lines(&s, "warning");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(lines, RAW_HTML_FINDINGS, "{r:?}");
+    assert!(
+        r.stdout.contains(&format!(
+            "0 error(s), {} warning(s)",
+            RAW_HTML_FINDINGS.len()
+        )),
+        "{r:?}"
+    );
+    // Every finding has a hint.
+    let (_, v) = json(&s, &["--stale-days", "100000"]);
+    for d in v["diagnostics"].as_array().unwrap() {
+        assert!(d["hint"].as_str().is_some_and(|h| !h.is_empty()), "{d}");
+    }
+}
+
+#[test]
+fn raw_html_strict_mode_makes_findings_errors() {
+    let s = check_html_site();
+    let config = s.read("atlas.toml");
+    s.write(
+        "atlas.toml",
+        &format!("{config}\n[check]\nraw_html = \"error\"\n"),
+    );
+    let (r, lines) = raw_html_lines(&s, "error");
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(lines, RAW_HTML_FINDINGS, "{r:?}");
+    // Reported once each, under raw-html (not again as build errors).
+    assert!(
+        r.stdout.contains(&format!(
+            "{} error(s), 0 warning(s)",
+            RAW_HTML_FINDINGS.len()
+        )),
+        "{r:?}"
+    );
+    // A value other than warn or error is a config error naming the key.
+    s.edit(
+        "atlas.toml",
+        "raw_html = \"error\"",
+        "raw_html = \"strict\"",
+    );
+    let r = check(&s, &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("atlas.toml:") && r.stdout.contains("unknown variant `strict`"),
+        "{r:?}"
+    );
 }
 
 #[test]

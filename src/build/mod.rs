@@ -11,7 +11,7 @@ pub mod summary;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, SitePaths};
+use crate::config::{Config, RawHtmlMode, SitePaths};
 use crate::data::Data;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Staging, check_output_dir};
@@ -50,14 +50,15 @@ pub struct BuildReport {
 
 /// Loads and checks everything up to the site model, without writing anything.
 /// Returns the model and the loaded theme.
+/// Raw HTML is not checked here (`atlas check` reports it with its own category).
 pub fn load(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, false, &mut Timings::default(), None)
+    load_timed(args, (false, false), &mut Timings::default(), None)
 }
 
 /// [`load`] for a caller that only renders the model, as `atlas build` does: each file's
 /// Markdown source is freed once rendered ([`BuildOptions::release_sources`]).
 pub fn load_to_render(args: &BuildArgs) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, true, &mut Timings::default(), None)
+    load_timed(args, (true, true), &mut Timings::default(), None)
 }
 
 /// [`load`], reusing from `cache` the parse and the rendered Markdown of files that did not
@@ -68,7 +69,7 @@ pub fn load_cached(
     args: &BuildArgs,
     cache: &cache::BuildCache,
 ) -> Result<(Site, Theme), Diagnostics> {
-    load_timed(args, false, &mut Timings::default(), Some(cache))
+    load_timed(args, (false, true), &mut Timings::default(), Some(cache))
 }
 
 /// Wall time of each stage of a build, in order.
@@ -83,11 +84,12 @@ impl Timings {
     }
 }
 
-/// [`load`]; `release_sources`: see [`BuildOptions::release_sources`]; `cache`: see
-/// [`load_cached`].
+/// [`load`]; `release_sources`: see [`BuildOptions::release_sources`]; `gate_raw_html`: with
+/// `[check] raw_html = "error"`, raw HTML findings are errors of the load (as for `atlas build`
+/// and `atlas serve`); `cache`: see [`load_cached`].
 fn load_timed(
     args: &BuildArgs,
-    release_sources: bool,
+    (release_sources, gate_raw_html): (bool, bool),
     timings: &mut Timings,
     cache: Option<&cache::BuildCache>,
 ) -> Result<(Site, Theme), Diagnostics> {
@@ -118,6 +120,9 @@ fn load_timed(
     };
     let (data, data_diags) = data;
     diags.extend(data_diags);
+    if gate_raw_html && config.check.raw_html == RawHtmlMode::Error {
+        diags.extend(raw_html_errors(root, &paths, &content, args.drafts));
+    }
     timings.lap("read config, theme, data and content", &mut t);
     let opts = BuildOptions {
         drafts: args.drafts,
@@ -148,7 +153,7 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
     check_output_dir(&args.root, &output).map_err(|d| Diagnostics(vec![d]))?;
     let mut timings = Timings::default();
     // Nothing reads the Markdown sources once rendered: free them for the render.
-    let (site, theme) = load_timed(args, true, &mut timings, None)?;
+    let (site, theme) = load_timed(args, (true, true), &mut timings, None)?;
     let mut t = Instant::now();
     let staging = Staging::new(&output).map_err(|e| {
         Diagnostics(vec![
@@ -184,6 +189,30 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
         elapsed: start.elapsed(),
         timings,
     })
+}
+
+/// `[check] raw_html = "error"`: the raw HTML findings of the pages (drafts only when built)
+/// and of the HTML and SVG files the build copies, as errors.
+fn raw_html_errors(
+    root: &Path,
+    paths: &SitePaths,
+    content: &crate::content::Content,
+    drafts: bool,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut out: Vec<Diagnostic> = content
+        .pages
+        .par_iter()
+        .filter(|p| drafts || !p.front.draft)
+        .flat_map(|p| crate::raw_html::page(p, RawHtmlMode::Error))
+        .collect();
+    out.extend(crate::raw_html::copied_files(
+        root,
+        &paths.theme,
+        &content.assets,
+        RawHtmlMode::Error,
+    ));
+    out
 }
 
 /// The output folder for these arguments.

@@ -7,8 +7,9 @@
 //!   that disagree on structured facts (dates, kinds, status, parent, related regions, sources,
 //!   events, comparison values of non-text dimensions);
 //! - stale facts: pages whose `updated` date is older than `[check] stale_after_days`;
-//! - raw HTML in Markdown bodies that a static, script-free site should not carry
-//!   (`<script>`, inline event handlers, `javascript:` URLs);
+//! - raw HTML that could run script in a reader's browser, in Markdown bodies and in the HTML
+//!   and SVG files the build copies (the policy is [`crate::raw_html`]'s): warnings, or errors
+//!   with `[check] raw_html = "error"`;
 //! - optionally (`--external`), external links that do not answer.
 //!
 //! Every finding is a [`Diagnostic`] with a [`Category`]; [`Report`] prints them for people
@@ -19,7 +20,7 @@
 //! (through [`crate::build::load`]) and never changes it.
 //!
 //! Where things are: `report.rs` (findings, the human and JSON formats), `parity.rs`
-//! (translation parity), `placeholder.rs` (placeholder titles), `stale.rs` (stale facts), `raw_html.rs` (raw HTML policy),
+//! (translation parity), `placeholder.rs` (placeholder titles), `stale.rs` (stale facts),
 //! `external.rs` (external links over HTTP), `locator.rs` (positions in front matter); this
 //! file runs them all and sorts what they find.
 
@@ -38,7 +39,6 @@ mod external;
 mod locator;
 mod parity;
 mod placeholder;
-mod raw_html;
 mod report;
 mod stale;
 #[cfg(test)]
@@ -50,7 +50,6 @@ pub use report::{Category, Finding, JSON_FORMAT_VERSION, Report};
 use external::is_http;
 use parity::translation_parity;
 use placeholder::placeholder_titles;
-use raw_html::raw_html;
 use stale::stale;
 /// What to check.
 #[derive(Debug, Clone)]
@@ -159,6 +158,16 @@ pub fn check(args: &CheckArgs) -> Report {
         for f in content_findings(args, &config, &content, &data) {
             push(f.category, vec![f.diagnostic]);
         }
+        let paths = crate::config::SitePaths::new(&args.root, &config);
+        push(
+            Category::RawHtml,
+            crate::raw_html::copied_files(
+                &args.root,
+                &paths.theme,
+                &content.assets,
+                config.check.raw_html,
+            ),
+        );
 
         if let Some(opts) = &args.external {
             let mut urls: BTreeSet<String> = output_urls.keys().cloned().collect();
@@ -266,18 +275,26 @@ pub fn content_findings(
     .chain(tag(Category::Stale, stale(&pages, days, args.today)))
     .chain(tag(
         Category::RawHtml,
-        pages.par_iter().flat_map(|p| raw_html(p)).collect(),
+        pages
+            .par_iter()
+            .flat_map(|p| crate::raw_html::page(p, config.check.raw_html))
+            .collect(),
     ))
     .collect()
 }
 
-/// The build's diagnostics as `check` reports them (category `build`, without the build's
+/// The build's diagnostics as `check` reports them (category `build`, or `raw-html` for the
+/// raw HTML errors a build with `[check] raw_html = "error"` reports; without the build's
 /// one-line summary of untranslated pages, which `check` reports file by file).
 pub fn build_findings(ds: impl IntoIterator<Item = Diagnostic>) -> Vec<Finding> {
     ds.into_iter()
         .filter(|d| !is_translation_summary(d))
         .map(|diagnostic| Finding {
-            category: Category::Build,
+            category: if crate::raw_html::is_finding(&diagnostic) {
+                Category::RawHtml
+            } else {
+                Category::Build
+            },
             diagnostic,
         })
         .collect()

@@ -2,7 +2,6 @@
 
 use super::external::{ExternalOptions, LinkStatus, check_urls, external_urls};
 use super::locator::{Locator, Seg};
-use super::raw_html::{is_javascript_url, raw_html};
 use super::stale::last_day;
 use crate::content::{Kind, SourcePage};
 
@@ -17,42 +16,6 @@ fn page(front: &str, body: &str) -> SourcePage {
         Kind::Page,
     )
     .unwrap()
-}
-
-#[test]
-fn javascript_urls_as_browsers_read_them() {
-    assert!(is_javascript_url("javascript:alert(1)"));
-    assert!(is_javascript_url("  JavaScript:x"));
-    assert!(is_javascript_url("java\tscript:x"));
-    assert!(!is_javascript_url("https://example.org/javascript:"));
-    assert!(!is_javascript_url("javascript"));
-}
-
-#[test]
-fn raw_html_positions() {
-    let p = page(
-        "title = \"T\"\n[region]\nkind = \"province\"\n",
-        "Text with <span onclick=\"x()\">a span</span>.\n\n<div>\n<script>alert(1)</script>\n</div>\n\n[a](javascript:alert(1)) and `<script>` in code\n\n    <script>in an indented code block</script>\n",
-    );
-    let d = raw_html(&p);
-    let got: Vec<(usize, usize, bool)> = d
-        .iter()
-        .map(|d| {
-            (
-                d.line.unwrap(),
-                d.column.unwrap(),
-                d.message.contains("script"),
-            )
-        })
-        .collect();
-    // Body starts on line 6: the front matter has 3 lines between the +++ lines.
-    assert_eq!(
-        got,
-        vec![(6, 17, false), (9, 1, true), (12, 1, true)],
-        "{d:#?}"
-    );
-    assert!(d[0].message.contains("onclick"), "{}", d[0].message);
-    assert!(d[2].message.contains("Markdown link"), "{}", d[2].message);
 }
 
 #[test]

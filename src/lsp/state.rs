@@ -188,7 +188,7 @@ impl Workspace {
         use std::hash::{Hash, Hasher};
         let mut shared = xxhash_rust::xxh3::Xxh3::new();
         format!("{:?}{:?}", data.dimensions, config.language_codes()).hash(&mut shared);
-        config.check.stale_after_days.hash(&mut shared);
+        format!("{:?}", config.check).hash(&mut shared);
         self.check_args.today.hash(&mut shared);
         let mut groups: BTreeMap<String, (xxhash_rust::xxh3::Xxh3, Vec<&SourcePage>)> =
             BTreeMap::new();

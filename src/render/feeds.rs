@@ -86,6 +86,12 @@ impl Renderer<'_> {
             .collect();
         feed.set_entries(entries);
         let mut out = feed.to_string();
+        // XML 1.0 allows no control character but tab, line feed and carriage return, not
+        // even as a character reference: one in a title (a TOML `\u0001` escape) would make
+        // the whole feed unreadable to feed readers.
+        out.retain(|c| {
+            !(c < ' ' && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFE}' || c == '\u{FFFF}')
+        });
         out.push('\n');
         out
     }

@@ -156,7 +156,7 @@ impl Site {
         site.make_aliases(&mut diags);
         site.check_output_paths(&mut diags);
         for l in site.config.language_codes() {
-            let model = site.lang_model(l);
+            let model = site.lang_model(l, &mut diags);
             site.langs.insert(l.to_string(), model);
         }
         site.warn_unused_sources();
@@ -195,11 +195,14 @@ impl Site {
         format!("{}{}", self.config.base_path(), self.pages[page].path)
     }
 
-    fn lang_model(&self, lang: &str) -> LangModel {
+    fn lang_model(&self, lang: &str, diags: &mut Diagnostics) -> LangModel {
+        let mut errors = Vec::new();
+        let taxonomies = self.taxonomies(lang, &mut errors);
+        diags.extend(errors);
         LangModel {
             compare: self.compare_table(lang),
             timeline: self.timeline(lang),
-            taxonomies: self.taxonomies(lang),
+            taxonomies,
         }
     }
 }

@@ -37,6 +37,18 @@ pub const GENERATED_FILES: &[&str] = &[
     MARKER,
 ];
 
+/// The longest file or folder name most file systems allow (ext4, XFS, Btrfs, APFS, NTFS
+/// in UTF-16 units): 255 bytes. A Chinese character takes 3 bytes in UTF-8.
+pub(super) const MAX_NAME_BYTES: usize = 255;
+
+/// `text` cut to 60 characters for a message (an over-long name is not printed whole).
+pub(super) fn short(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 impl Site {
     pub(super) fn make_aliases(&mut self, diags: &mut Diagnostics) {
         let mut aliases = Vec::new();
@@ -64,6 +76,7 @@ impl Site {
     /// may not take the place of a page atlas generates (keep [`GENERATED_FILES`] and
     /// [`RESERVED_SECTIONS`] in line with `render::jobs`).
     pub(super) fn check_output_paths(&self, diags: &mut Diagnostics) {
+        self.check_name_lengths(diags);
         #[derive(Clone)]
         enum Owner {
             File(PathBuf),
@@ -175,6 +188,43 @@ impl Site {
                     .in_file(file)
                     .hint("change the slug, alias or file name so that no path runs through another file"),
             );
+        }
+    }
+
+    /// No folder or file name of a page's or an alias's output path is longer than a file
+    /// system allows ([`MAX_NAME_BYTES`]): the error names the `slug` or alias line (a name
+    /// made from the file's own name fits, as that name is on disk already).
+    fn check_name_lengths(&self, diags: &mut Diagnostics) {
+        let too_long = |path: &str| {
+            path.split('/')
+                .find(|seg| seg.len() > MAX_NAME_BYTES)
+                .map(str::to_string)
+        };
+        let error = |i: usize, what: &str, key: &str, seg: &str| {
+            let f = self.file(i);
+            let pos = crate::diagnostics::locate(&f.front_text, key, "")
+                .map(|(l, c)| (l + f.front_line - 1, c));
+            Diagnostic::error(format!(
+                "the {what} has a path segment of {} bytes (\"{}\"), longer than the {MAX_NAME_BYTES} bytes a file or folder name may have",
+                seg.len(),
+                short(seg)
+            ))
+            .in_file(&f.file)
+            .at_pos(pos)
+            .hint(format!("shorten the {what} (a Chinese character takes 3 bytes)"))
+        };
+        for (i, p) in self.pages.iter().enumerate() {
+            if p.fallback {
+                continue;
+            }
+            if let Some(seg) = too_long(&p.path) {
+                diags.push(error(i, "page's slug", "slug", &seg));
+            }
+        }
+        for (a, i) in &self.aliases {
+            if let Some(seg) = too_long(a) {
+                diags.push(error(*i, "alias", "aliases", &seg));
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Taxonomies (indications, cell sources, status, tags): each term of a language with its
-//! pages, and the URL of a term's page.
+//! pages, and the URL of a term's page. Two spellings of one term URL, and a term URL
+//! segment longer than a file name may be, are errors naming both pages.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::Site;
+use super::output_paths::{MAX_NAME_BYTES, short};
 use crate::content::{Kind, SourcePage};
+use crate::diagnostics::{Diagnostic, locate};
 use crate::markdown::slugify;
 
 /// A taxonomy term with its pages.
@@ -55,10 +58,15 @@ impl Site {
         ))
     }
 
-    pub(super) fn taxonomies(&self, lang: &str) -> Vec<Taxonomy> {
+    /// The taxonomies of a language; errors (slug collisions, names too long) go to `errors`.
+    pub(super) fn taxonomies(&self, lang: &str, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
         let mut out = Vec::new();
-        let mut add = |id: &'static str, terms_of: &dyn Fn(&SourcePage) -> Vec<String>| {
+        // (taxonomy, front matter key, what one term is called)
+        let mut add = |(id, key, what): (&'static str, &str, &str),
+                       terms_of: &dyn Fn(&SourcePage) -> Vec<String>| {
             let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+            // Spellings seen, with the first page that has each.
+            let mut spellings: HashMap<String, usize> = HashMap::new();
             for i in 0..self.pages.len() {
                 // An untranslated page shown in this language has the other language's
                 // terms: they are not terms of this language.
@@ -70,6 +78,14 @@ impl Site {
                 }
                 for t in terms_of(self.file(i)) {
                     let slug = slugify(&t);
+                    if !spellings.contains_key(&t) {
+                        spellings.insert(t.clone(), i);
+                        let first = terms.get(&slug).map(|(name, _)| (name, spellings[name]));
+                        let url = format!("{}{lang}/{id}/{slug}/", self.config.base_path());
+                        if let Some(d) = self.term_problem((key, what), (&t, i), first, &url) {
+                            errors.push(d);
+                        }
+                    }
                     let e = terms.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
                     // Pages come in order: a page naming a term twice is the last one.
                     if e.1.last() != Some(&i) {
@@ -96,14 +112,14 @@ impl Site {
                 out.push(Taxonomy { id, terms, by_slug });
             }
         };
-        add("indications", &|f| {
+        add(("indications", "indications", "indication"), &|f| {
             f.front
                 .drug
                 .as_ref()
                 .map(|d| d.indications.clone())
                 .unwrap_or_default()
         });
-        add("cell-sources", &|f| {
+        add(("cell-sources", "tissue_source", "cell source"), &|f| {
             f.front
                 .drug
                 .as_ref()
@@ -111,14 +127,62 @@ impl Site {
                 .into_iter()
                 .collect()
         });
-        add("status", &|f| {
+        add(("status", "status", "status"), &|f| {
             f.front
                 .drug
                 .as_ref()
                 .map(|d| vec![d.status.key().to_string()])
                 .unwrap_or_default()
         });
-        add("tags", &|f| f.front.tags.clone());
+        add(("tags", "tags", "tag"), &|f| f.front.tags.clone());
         out
+    }
+
+    /// The error for a new spelling `term` on page `page`, if its URL segment is too long for
+    /// a file name or another spelling (`first`: name and page) already has its URL.
+    fn term_problem(
+        &self,
+        (key, what): (&str, &str),
+        (term, page): (&str, usize),
+        first: Option<(&String, usize)>,
+        url: &str,
+    ) -> Option<Diagnostic> {
+        let place = |i: usize, name: &str| {
+            let f = self.file(i);
+            let pos = locate(&f.front_text, key, name).map(|(l, c)| (l + f.front_line - 1, c));
+            (f.file.clone(), pos)
+        };
+        let (file, pos) = place(page, term);
+        let slug_len = slugify(term).len();
+        if slug_len > MAX_NAME_BYTES {
+            return Some(
+                Diagnostic::error(format!(
+                    "{what} \"{}\" makes a URL segment of {slug_len} bytes, longer than the {MAX_NAME_BYTES} bytes a file name may have",
+                    short(term)
+                ))
+                .in_file(file)
+                .at_pos(pos)
+                .hint(format!("shorten the {what} (a Chinese character takes 3 bytes)")),
+            );
+        }
+        let (name, i) = first?;
+        let (other, other_pos) = place(i, name);
+        let other_at = match other_pos {
+            Some((l, _)) => format!("{}:{l}", other.display()),
+            None => other.display().to_string(),
+        };
+        Some(
+            Diagnostic::error(format!(
+                "{what} \"{}\" has the same URL {} as the {what} \"{}\" in {other_at}",
+                short(term),
+                short(url),
+                short(name)
+            ))
+            .in_file(file)
+            .at_pos(pos)
+            .hint(format!(
+                "spell the {what} the same way in both pages if they mean the same, or rename one of them"
+            )),
+        )
     }
 }
