@@ -173,6 +173,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let languages = ready_rx.await.unwrap_or_default();
+    // From here on Ctrl-C stops the server cleanly (during the first build it just ends it).
+    let stop = shutdown_signal();
 
     let origin = origin(addr);
     let base = shared
@@ -213,7 +215,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
             let _ = stop_rx.wait_for(|s| *s).await;
         },
     ));
-    shutdown_signal().await;
+    stop.await;
     println!("\nStopping.");
     let _ = shared.tx.send(Msg::Shutdown);
     let _ = stop_tx.send(true);
@@ -248,25 +250,36 @@ fn exposure_warning(addr: SocketAddr, hosts: &host::HostPolicy) -> Option<String
     ))
 }
 
-async fn shutdown_signal() {
+/// Registers for Ctrl-C and SIGTERM at once, so that a signal sent as soon as the server
+/// says it is serving is not missed, and gives the future that completes on either.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let int = signal(SignalKind::interrupt()).ok();
+        let term = signal(SignalKind::terminate()).ok();
+        async move {
+            match (int, term) {
+                (Some(mut int), Some(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Some(mut int), None) => {
+                    int.recv().await;
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
