@@ -1420,7 +1420,6 @@ fn ctrl_c_stops_the_server_promptly() {
     let site = fixture("basic");
     for case in ["idle", "page open", "half-sent request"] {
         let mut server = Server::start(&site, &[]);
-        server.wait_log("Done: ");
         let events = (case == "page open").then(|| {
             let e = server.events("/atlas/");
             e.wait(&server, "hello", |v| v["type"] == "hello");
