@@ -20,7 +20,8 @@
 //!   and `[drug]` (names, developer, cell type, tissue source, indications, status,
 //!   regulator, a related region, sources, one event).
 //!
-//! Also written: atlas.toml, data/sources.toml (every source is cited), data/dimensions.toml
+//! Also written: atlas.toml, data/sources.toml (every source is cited), data/bodies.toml (the
+//! regulators region pages name), data/dimensions.toml
 //! and themes/atlas (a copy of this repository's theme). With `--untranslated-every K`
 //! (default 100; 0 = none) every K-th logical page has no English file, so atlas builds a
 //! fallback page for it (and warns once, listing them).
@@ -571,7 +572,7 @@ fn front_matter(page: &Page, lang: &str, n: usize) -> String {
         let _ = writeln!(
             f,
             "regulators = {}",
-            toml_list(&[t(AGENCIES[page.idx % AGENCIES.len()])])
+            toml_list(&[format!("agency-{}", page.idx % AGENCIES.len())])
         );
         let _ = writeln!(f, "sources = {}", toml_list(&unique));
         event("region", &mut f);
@@ -672,6 +673,18 @@ fn sources_toml(n: usize) -> String {
     s
 }
 
+/// `data/bodies.toml`: the agencies, as the regulators that region pages name by id.
+fn bodies_toml() -> String {
+    let mut s = String::new();
+    for (i, (en, zh)) in AGENCIES.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "[[body]]\nid = \"agency-{i}\"\nkind = \"regulator\"\nname = {{ zh = \"{zh}\", en = \"{en}\" }}\n"
+        );
+    }
+    s
+}
+
 fn dimensions_toml() -> String {
     let mut s = String::from("# Synthetic comparison dimensions.\n");
     for (id, kind, en, zh) in DIMENSIONS {
@@ -730,6 +743,7 @@ pub fn generate(n: usize, dir: &Path, opts: &Options) -> io::Result<Summary> {
     write(dir, "atlas.toml", &config())?;
     write(dir, "data/sources.toml", &sources_toml(n))?;
     write(dir, "data/dimensions.toml", &dimensions_toml())?;
+    write(dir, "data/bodies.toml", &bodies_toml())?;
     copy_dir(&opts.theme, &dir.join("themes/atlas"))?;
     let mut put = |rel: String, text: String| -> io::Result<()> {
         sum.content_files += 1;

@@ -203,6 +203,11 @@ impl SiteHarness {
              [[source]]\nid = \"s2\"\ntitle = \"另一个\"\nlang = \"zh\"\ndate = \"2024-04\"\n",
         );
         w(
+            "data/bodies.toml",
+            "[[body]]\nid = \"b1\"\nkind = \"regulator\"\nname = { zh = \"监管机构\", en = \"A regulator\" }\n\n\
+             [[body]]\nid = \"b2\"\nkind = \"government\"\nname = \"A government\"\n",
+        );
+        w(
             "data/dimensions.toml",
             "[[dimension]]\nid = \"law\"\ntype = \"yes_no_partial\"\nlabel = { zh = \"立法\", en = \"Law\" }\n\n\
              [[dimension]]\nid = \"year\"\ntype = \"date\"\nlabel = { zh = \"年\", en = \"Year\" }\n\n\

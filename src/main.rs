@@ -104,7 +104,7 @@ enum Command {
         #[arg(long = "allowed-host", value_name = "NAME", value_parser = allowed_host)]
         allowed_hosts: Vec<String>,
     },
-    /// Write JSON Schemas of atlas.toml, data/sources.toml, data/dimensions.toml and the front
+    /// Write JSON Schemas of atlas.toml, the data files (sources, bodies, dimensions) and the front
     /// matter of each kind of page, for editors that validate and complete without atlas.
     Schema {
         /// The folder to write them into (made if missing; files of the same name are replaced).

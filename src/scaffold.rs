@@ -279,7 +279,7 @@ fn region_text(
     s.push_str(
         "\n[region]\n\
 # The kind of jurisdiction (required), one of:\n\
-#   national | municipality | province | pilot_zone | sar | region | foreign\n\
+#   national | municipality | province | city | pilot_zone | sar | region | foreign\n\
 kind = \"province\"\n\
 \n\
 # Slug of the enclosing region's page, e.g. \"china\" (optional; it must exist).\n\
@@ -288,8 +288,10 @@ kind = \"province\"\n\
 # Other names and spellings (optional).\n\
 # names = [\"...\"]\n\
 \n\
-# Regulators, in this file's language (optional).\n\
+# Ids of regulators in data/bodies.toml (kind = \"regulator\"), and of the legislatures,\n\
+# governments, funders and zone offices that issue or fund policy here (optional).\n\
 # regulators = [\"...\"]\n\
+# policy_bodies = [\"...\"]\n\
 \n\
 # Ids of sources (from data/sources.toml) for the page as a whole; cite sources in the\n\
 # text with [@source-id].\n\
@@ -344,6 +346,8 @@ fn drug_text(slug: &str, lang: &Language, config: &Config, today: chrono::NaiveD
 #   approved | conditionally_approved | application_accepted | phase_3 | phase_2_3 |\n\
 #   phase_2 | phase_1_2 | phase_1 | ind_approved\n\
 status = \"ind_approved\"\n\
+# The date the sources show the status as true, as precise as they are (e.g. \"2025-06\").\n\
+# status_as_of = \"...\"\n\
 \n\
 # Generic name / INN, brand name and Chinese name (optional).\n\
 # inn = \"...\"\n\
@@ -362,6 +366,7 @@ status = \"ind_approved\"\n\
 \n\
 # Price, only where a source gives one (optional).\n\
 # price = \"...\"\n\
+# price_as_of = \"...\"   # the date the source gives the price for\n\
 \n\
 # Slugs of related region pages (optional; each must exist), e.g. [\"china\"].\n\
 regions = []\n\
@@ -376,6 +381,11 @@ sources = []\n\
 # kind = \"approval\"      # policy | regulation | ind | application | approval | prescription | trial | other\n\
 # title = \"One sentence in this file's language.\"\n\
 # source = \"source-id\"   # an id from data/sources.toml\n\
+# inferred = \"...\"       # only if the date is the atlas's own inference: what, from what\n\
+\n\
+# Fields whose value is the atlas's own inference, not in the sources (optional):\n\
+# [drug.inferred]\n\
+# developer = \"What the atlas inferred, and from what.\"\n\
 +++\n",
     );
     s.push_str(body_placeholder(&lang.code, NewKind::Drug));

@@ -15,8 +15,10 @@ pub enum RegionKind {
     National,
     /// A municipality directly under the central government (Beijing, Shanghai).
     Municipality,
-    /// A province or a city within one (Hunan, Shenzhen in Guangdong).
+    /// A province (Hunan).
     Province,
+    /// A city within a province (Shenzhen in Guangdong).
+    City,
     /// A pilot zone (free trade zone, medical tourism zone).
     PilotZone,
     /// A special administrative region (Hong Kong, Macau).
@@ -30,7 +32,7 @@ pub enum RegionKind {
 impl RegionKind {
     /// All values, as written in front matter.
     pub const ALL: &'static str =
-        "national, municipality, province, pilot_zone, sar, region, foreign";
+        "national, municipality, province, city, pilot_zone, sar, region, foreign";
 
     /// The key of its label in the theme's i18n files (`kind_pilot_zone`).
     pub fn key(self) -> &'static str {
@@ -38,6 +40,7 @@ impl RegionKind {
             RegionKind::National => "national",
             RegionKind::Municipality => "municipality",
             RegionKind::Province => "province",
+            RegionKind::City => "city",
             RegionKind::PilotZone => "pilot_zone",
             RegionKind::Sar => "sar",
             RegionKind::Region => "region",
@@ -166,6 +169,10 @@ pub struct Event {
     pub title: String,
     /// The source id that gives it.
     pub source: String,
+    /// Set when the date (or the event as dated) is the atlas's own inference, not in the
+    /// source: the note, in the page's language, says what was inferred and from what.
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// A region's value for one comparison dimension.
@@ -179,6 +186,9 @@ pub struct CompareValue {
     /// A note in the page's language.
     #[serde(default)]
     pub note: Option<String>,
+    /// Set when the value is the atlas's own inference: the note, in the page's language.
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// A raw comparison value as written; checked against the dimension's type later.
@@ -205,9 +215,14 @@ pub struct RegionData {
     /// Other names and spellings.
     #[serde(default)]
     pub names: Vec<String>,
-    /// Regulators, in the page's language.
+    /// Ids (in `data/bodies.toml`) of the bodies that regulate here; each must be of kind
+    /// `regulator`.
     #[serde(default)]
     pub regulators: Vec<String>,
+    /// Ids (in `data/bodies.toml`) of legislatures, governments, funders and zone offices
+    /// that issue or fund policy here (not regulators).
+    #[serde(default)]
+    pub policy_bodies: Vec<String>,
     /// Source ids for the page as a whole.
     #[serde(default)]
     pub sources: Vec<String>,
@@ -217,6 +232,28 @@ pub struct RegionData {
     /// Comparison values by dimension id.
     #[serde(default)]
     pub compare: std::collections::BTreeMap<String, CompareValue>,
+    /// Fields whose value is the atlas's own inference, not in the sources: field name
+    /// (one of [`RegionData::INFERABLE`]) → note in the page's language.
+    #[serde(default)]
+    pub inferred: std::collections::BTreeMap<String, String>,
+}
+
+impl RegionData {
+    /// The fields `[region.inferred]` may name.
+    pub const INFERABLE: &'static [&'static str] =
+        &["kind", "parent", "names", "regulators", "policy_bodies"];
+
+    /// Whether the page gives a value for an inferable field.
+    pub fn has_value(&self, field: &str) -> bool {
+        match field {
+            "kind" => true,
+            "parent" => self.parent.is_some(),
+            "names" => !self.names.is_empty(),
+            "regulators" => !self.regulators.is_empty(),
+            "policy_bodies" => !self.policy_bodies.is_empty(),
+            _ => false,
+        }
+    }
 }
 
 /// The `[drug]` table.
@@ -249,12 +286,18 @@ pub struct DrugData {
     pub indications: Vec<String>,
     /// Regulatory status.
     pub status: DrugStatus,
+    /// When the sources last show the status as true (required on the atlas's own content).
+    #[serde(default)]
+    pub status_as_of: Option<PartialDate>,
     /// The regulator, in the page's language (left out when the sources do not say).
     #[serde(default)]
     pub regulator: Option<String>,
     /// Price, where a source gives one.
     #[serde(default)]
     pub price: Option<String>,
+    /// When the sources give the price as true.
+    #[serde(default)]
+    pub price_as_of: Option<PartialDate>,
     /// Related region slugs.
     #[serde(default)]
     pub regions: Vec<String>,
@@ -264,6 +307,47 @@ pub struct DrugData {
     /// Dated events.
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Fields whose value is the atlas's own inference, not in the sources: field name
+    /// (one of [`DrugData::INFERABLE`]) → note in the page's language.
+    #[serde(default)]
+    pub inferred: std::collections::BTreeMap<String, String>,
+}
+
+impl DrugData {
+    /// The fields `[drug.inferred]` may name.
+    pub const INFERABLE: &'static [&'static str] = &[
+        "inn",
+        "brand",
+        "name_zh",
+        "aliases",
+        "developer",
+        "cell_type",
+        "tissue_source",
+        "indications",
+        "status",
+        "regulator",
+        "price",
+        "regions",
+    ];
+
+    /// Whether the page gives a value for an inferable field.
+    pub fn has_value(&self, field: &str) -> bool {
+        match field {
+            "inn" => self.inn.is_some(),
+            "brand" => self.brand.is_some(),
+            "name_zh" => self.name_zh.is_some(),
+            "aliases" => !self.aliases.is_empty(),
+            "developer" => self.developer.is_some(),
+            "cell_type" => self.cell_type.is_some(),
+            "tissue_source" => self.tissue_source.is_some(),
+            "indications" => !self.indications.is_empty(),
+            "status" => true,
+            "regulator" => self.regulator.is_some(),
+            "price" => self.price.is_some(),
+            "regions" => !self.regions.is_empty(),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::content::FrontMatter;
-use crate::data::{DimensionsFile, SourcesFile};
+use crate::data::{BodiesFile, DimensionsFile, SourcesFile};
 
 /// The folder the repository ships the schemas in, and `atlas schema` writes by default.
 pub const DEFAULT_DIR: &str = "schemas";
@@ -132,6 +132,13 @@ pub fn schemas() -> Vec<SchemaFile> {
             )),
         },
         SchemaFile {
+            name: "bodies.json",
+            describes: "data/bodies.toml",
+            text: pretty(&to_value::<BodiesFile>(
+                "data/bodies.toml: regulators and policy bodies",
+            )),
+        },
+        SchemaFile {
             name: "dimensions.json",
             describes: "data/dimensions.toml",
             text: pretty(&to_value::<DimensionsFile>(
@@ -220,6 +227,11 @@ mod tests {
         let sources = schema("sources.json");
         assert!(sources["properties"]["source"]["items"]["$ref"].is_string());
         assert!(sources["definitions"]["Source"]["properties"]["doi"].is_object());
+        let bodies = schema("bodies.json");
+        assert!(
+            bodies["definitions"]["Body"]["properties"]["kind"].is_object(),
+            "{bodies}"
+        );
         let dims = schema("dimensions.json");
         let kind = &dims["definitions"]["Dimension"]["properties"]["type"];
         assert!(kind.is_object(), "{dims}");

@@ -79,6 +79,8 @@ fn structured_facts_agree_across_languages() {
             assert_eq!(a.kind, b.kind, "{file}: kind");
             assert_eq!(a.parent, b.parent, "{file}: parent");
             assert_eq!(a.sources, b.sources, "{file}: sources");
+            assert_eq!(a.regulators, b.regulators, "{file}: regulators");
+            assert_eq!(a.policy_bodies, b.policy_bodies, "{file}: policy_bodies");
             let ev = |r: &atlas::schema::RegionData| {
                 r.events
                     .iter()
@@ -255,4 +257,166 @@ fn no_placeholder_text() {
             assert!(body.trim().len() > 20, "{:?} has an empty body", e.path());
         }
     }
+}
+
+/// The real content and registries, read the way `atlas build` reads them (no site model, so
+/// each rule below is checked here independently of the build's own checks).
+fn real_content() -> (atlas::content::Content, atlas::data::Data) {
+    let config = atlas::config::Config::load(repo()).unwrap();
+    let content = atlas::content::load(repo(), &config);
+    assert!(content.diagnostics.is_empty(), "{:?}", content.diagnostics);
+    let (data, diags) = atlas::data::Data::load(repo(), &["zh", "en"]);
+    assert!(diags.is_empty(), "{diags:?}");
+    (content, data)
+}
+
+#[test]
+fn regulators_lists_only_regulators() {
+    let (content, data) = real_content();
+    let mut checked = 0;
+    let mut bad = Vec::new();
+    for p in &content.pages {
+        let Some(r) = &p.front.region else { continue };
+        for id in &r.regulators {
+            match data.body(id) {
+                Some(b) if b.kind == atlas::data::BodyKind::Regulator => checked += 1,
+                Some(b) => bad.push(format!(
+                    "{}: `{id}` is a {}, not a regulator",
+                    p.file.display(),
+                    b.kind.key()
+                )),
+                None => bad.push(format!(
+                    "{}: `{id}` is not in data/bodies.toml",
+                    p.file.display()
+                )),
+            }
+        }
+        for id in &r.policy_bodies {
+            if data
+                .body(id)
+                .is_none_or(|b| b.kind == atlas::data::BodyKind::Regulator)
+            {
+                bad.push(format!(
+                    "{}: policy body `{id}` is a regulator or unknown",
+                    p.file.display()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(checked >= 20, "only {checked} regulator entries checked");
+}
+
+#[test]
+fn every_drug_status_says_as_of_when() {
+    let (content, _) = real_content();
+    let mut checked = 0;
+    for p in &content.pages {
+        let Some(d) = &p.front.drug else { continue };
+        assert!(
+            d.status_as_of.is_some(),
+            "{}: status `{}` without status_as_of (the date the sources show it as true)",
+            p.file.display(),
+            d.status.key()
+        );
+        if d.price.is_some() {
+            assert!(
+                d.price_as_of.is_some(),
+                "{}: a price without price_as_of",
+                p.file.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} drug pages checked");
+}
+
+/// Every inference mark of a page, as (what is marked, its note): `drug.inn`,
+/// `events[2024-01-18]`, `compare.local_legislation`.
+fn inference_marks(p: &atlas::content::SourcePage) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    let events = |v: &mut Vec<(String, String)>, evs: &Vec<atlas::schema::Event>| {
+        for e in evs {
+            if let Some(n) = &e.inferred {
+                v.push((format!("events[{}]", e.date), n.clone()));
+            }
+        }
+    };
+    if let Some(r) = &p.front.region {
+        events(&mut v, &r.events);
+        for (k, n) in &r.inferred {
+            v.push((format!("region.{k}"), n.clone()));
+        }
+        for (k, c) in &r.compare {
+            if let Some(n) = &c.inferred {
+                v.push((format!("compare.{k}"), n.clone()));
+            }
+        }
+    }
+    if let Some(d) = &p.front.drug {
+        events(&mut v, &d.events);
+        for (k, n) in &d.inferred {
+            v.push((format!("drug.{k}"), n.clone()));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_inferred_value_has_its_note_in_both_languages() {
+    let (content, _) = real_content();
+    let mut checked = 0;
+    for zh in content.pages.iter().filter(|p| p.lang == "zh") {
+        let en = content
+            .pages
+            .iter()
+            .find(|p| p.key() == zh.key() && p.lang == "en")
+            .expect("translation");
+        let (a, b) = (inference_marks(zh), inference_marks(en));
+        let names = |m: &[(String, String)]| m.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&a),
+            names(&b),
+            "{}: a value is marked as the atlas's inference in one language only",
+            zh.file.display()
+        );
+        for (what, note) in a.iter().chain(&b) {
+            assert!(
+                !note.trim().is_empty(),
+                "{}: {what} has an empty note",
+                zh.file.display()
+            );
+        }
+        checked += a.len();
+    }
+    assert!(checked >= 15, "only {checked} inference marks checked");
+}
+
+#[test]
+fn every_source_note_is_in_both_languages() {
+    let (_, data) = real_content();
+    for s in &data.sources {
+        let Some(note) = &s.note else { continue };
+        let atlas::data::Localized::ByLang(by_lang) = note else {
+            panic!(
+                "data/sources.toml: source {:?} has one note for both languages; write note = {{ zh = \"...\", en = \"...\" }}",
+                s.id
+            );
+        };
+        for lang in ["zh", "en"] {
+            assert!(
+                by_lang.get(lang).is_some_and(|t| !t.trim().is_empty()),
+                "data/sources.toml: the note of source {:?} has no `{lang}` text",
+                s.id
+            );
+        }
+        if s.lang.as_deref() == Some("zh") {
+            assert!(
+                s.title_en.is_some(),
+                "source {:?}: a Chinese title without title_en",
+                s.id
+            );
+        }
+    }
+    assert!(data.sources.iter().filter(|s| s.note.is_some()).count() >= 6);
 }

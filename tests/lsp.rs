@@ -381,6 +381,7 @@ fn completion() {
             "national",
             "municipality",
             "province",
+            "city",
             "pilot_zone",
             "sar",
             "region",
@@ -409,7 +410,7 @@ fn completion() {
         ]
     );
     let r = at_front(&mut c, "[region.compare.special_funding]\n", "value = \"");
-    assert_eq!(labels(&r), ["yes", "no", "partial"]);
+    assert_eq!(labels(&r), ["yes", "no", "partial", "not_among_named"]);
     let r = at_front(&mut c, "[region.compare.", "");
     let dims = std::fs::read_to_string(c.file("data/dimensions.toml")).unwrap();
     let ids: Vec<String> = dims

@@ -50,10 +50,12 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(&bytes[3..]);
-        let csv_rows: Vec<Vec<String>> = rdr
+        let mut csv_rows: Vec<Vec<String>> = rdr
             .records()
             .map(|r| r.unwrap().iter().map(String::from).collect())
             .collect();
+        // The last column names the row's inferred cells ("Region: note"), not a region.
+        let inferred: Vec<String> = csv_rows.iter_mut().map(|r| r.pop().unwrap()).collect();
         assert_eq!(&csv_rows[1..], &rows[..], "{lang}: CSV rows");
         // JSON: the same regions in the same order, and the same cells.
         let json: serde_json::Value =
@@ -69,8 +71,23 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
         };
         assert_eq!(head, field("slug"));
         assert_eq!(&csv_rows[0][1..], &field("title")[..], "{lang}: CSV header");
-        for (row, jrow) in rows.iter().zip(t["rows"].as_array().unwrap()) {
+        for ((row, jrow), inferred) in rows
+            .iter()
+            .zip(t["rows"].as_array().unwrap())
+            .zip(&inferred[1..])
+        {
             assert_eq!(row[0], jrow["label"].as_str().unwrap());
+            let notes: Vec<&str> = jrow["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c["inferred_note"].as_str())
+                .collect();
+            assert_eq!(notes.is_empty(), inferred.is_empty(), "{lang}: {inferred}");
+            assert!(
+                notes.iter().all(|n| inferred.contains(n)),
+                "{lang}: {inferred}"
+            );
             let cells: Vec<String> = jrow["cells"]
                 .as_array()
                 .unwrap()
@@ -291,7 +308,7 @@ fn schema_errors_name_file_line_and_allowed_values() {
     s.edit(
         "content/regions/beijing.zh.md",
         "kind = \"municipality\"",
-        "kind = \"city\"",
+        "kind = \"town\"",
     );
     s.edit(
         "content/drugs/remestemcel.en.md",
@@ -321,7 +338,7 @@ fn schema_errors_name_file_line_and_allowed_values() {
     fails_with(
         &s,
         &[
-            "content/regions/beijing.zh.md:9:8: error: front matter: unknown variant `city`, expected one of `national`, `municipality`",
+            "content/regions/beijing.zh.md:9:8: error: front matter: unknown variant `town`, expected one of `national`, `municipality`",
             "content/drugs/remestemcel.en.md:10:10: error: front matter: unknown variant `phase_4`, expected one of `approved`",
             "content/drugs/remestemcel.zh.md:12:23: error: related region `atlantis` does not exist",
             "content/regions/shanghai.zh.md:11:8: error: front matter: `2025-06-31` is not a date",

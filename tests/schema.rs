@@ -67,6 +67,7 @@ fn taplo_config_points_at_the_schemas() {
     for (file, schema) in [
         ("atlas.toml", "atlas.json"),
         ("data/sources.toml", "sources.json"),
+        ("data/bodies.toml", "bodies.json"),
         ("data/dimensions.toml", "dimensions.json"),
     ] {
         let rule = rules

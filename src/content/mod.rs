@@ -4,10 +4,12 @@
 //! list of [`SourcePage`]s (one per Markdown file) and [`Asset`]s (every other file), with
 //! every problem found as a [`Diagnostic`]. Nothing here knows about other pages, and nothing
 //! here may name the later stages (site, render, output, build). One file per job: `walk.rs`,
-//! `name.rs` (file names), `front_matter.rs`, `page.rs`, `alias.rs`, `parse_cache.rs`.
+//! `name.rs` (file names), `front_matter.rs`, `page.rs`, `inferred.rs` (inference marks),
+//! `alias.rs`, `parse_cache.rs`.
 
 mod alias;
 mod front_matter;
+mod inferred;
 mod name;
 mod page;
 mod parse_cache;

@@ -131,6 +131,21 @@ fn check_front(page: &SourcePage) -> Vec<Diagnostic> {
             );
         }
     }
+    errs.extend(super::inferred::check_inferred(page));
+    if let Some(d) = &f.drug {
+        if d.price.is_none() {
+            if let Some(at) = d.price_as_of {
+                errs.push(
+                    page.front_error(
+                        "price_as_of",
+                        "",
+                        format!("`price_as_of` = {at} but the page gives no price"),
+                    )
+                    .hint("remove `price_as_of`, or give the `price` it dates"),
+                );
+            }
+        }
+    }
     for alias in &f.aliases {
         if let Err(why) = normalize_alias(alias) {
             errs.push(

@@ -102,9 +102,8 @@ fn sources(ws: &Workspace) -> Vec<CompletionItem> {
                 Some(s.title.clone()),
             );
             let about: Vec<String> = s
-                .publisher
-                .iter()
-                .cloned()
+                .publisher_original()
+                .into_iter()
                 .chain(s.date.map(|d| d.to_string()))
                 .collect();
             if !about.is_empty() {
@@ -214,7 +213,9 @@ pub fn complete(
                 (t, "value") => {
                     let id = t.strip_prefix("region.compare.").unwrap_or("");
                     match ws.snapshot().data.dimension(id).map(|d| d.kind) {
-                        Some(DimensionType::YesNoPartial) => words("yes, no, partial", enum_kind),
+                        Some(DimensionType::YesNoPartial) => {
+                            words("yes, no, partial, not_among_named", enum_kind)
+                        }
                         _ => Vec::new(),
                     }
                 }

@@ -41,9 +41,8 @@ pub fn hover(
     let source_hover = |id: &str| {
         let s = data.source(id)?;
         let about: Vec<String> = s
-            .publisher
-            .iter()
-            .cloned()
+            .publisher_original()
+            .into_iter()
             .chain(s.date.as_ref().map(|d| d.to_string()))
             .collect();
         Some(markdown(

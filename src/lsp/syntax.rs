@@ -416,6 +416,9 @@ mod tests {
             "{k:?}"
         );
         assert!(keys("").contains(&"title".to_string()));
-        assert_eq!(keys("region.compare.x"), ["value", "source", "note"]);
+        assert_eq!(
+            keys("region.compare.x"),
+            ["value", "source", "note", "inferred"]
+        );
     }
 }

@@ -20,6 +20,8 @@ pub enum CellState {
     Partial,
     /// No.
     No,
+    /// A source names the leaders and the region is not among them.
+    NotAmongNamed,
     /// A date, number or text is given.
     Value,
     /// The sources say nothing.
@@ -32,14 +34,16 @@ impl CellState {
             CellState::Yes => "yes",
             CellState::Partial => "partial",
             CellState::No => "no",
+            CellState::NotAmongNamed => "not_among_named",
             CellState::Value => "value",
             CellState::Unknown => "unknown",
         }
     }
-    const ALL: [CellState; 5] = [
+    const ALL: [CellState; 6] = [
         CellState::Yes,
         CellState::Partial,
         CellState::No,
+        CellState::NotAmongNamed,
         CellState::Value,
         CellState::Unknown,
     ];
@@ -88,6 +92,7 @@ pub fn coverage_from_site(site: &Site, lang: &str) -> Coverage {
                     (Some(c), DimensionType::YesNoPartial) => match c.value.as_str() {
                         "yes" => CellState::Yes,
                         "no" => CellState::No,
+                        "not_among_named" => CellState::NotAmongNamed,
                         _ => CellState::Partial,
                     },
                     (Some(_), _) => CellState::Value,
@@ -145,6 +150,14 @@ fn cell_symbol(s: CellState, x: f64, y: f64, size: f64) -> String {
             n(2.6 * k),
             d = n(10.0 * k)
         ),
+        CellState::NotAmongNamed => format!(
+            "{}<circle class=\"cov-sym-ring cov-sym-not_among_named\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"none\" stroke=\"#5b6472\" stroke-width=\"{}\"/>",
+            rect("#eef0f3", " stroke=\"#5b6472\""),
+            n(cx),
+            n(cy),
+            n(6.0 * k),
+            n(2.0 * k)
+        ),
         CellState::Value => format!(
             "{}<circle class=\"cov-sym cov-sym-value\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#1f6fa8\"/>",
             rect("#e3eef7", " stroke=\"#1f6fa8\""),
@@ -194,7 +207,7 @@ pub fn coverage_svg(cov: &Coverage, id: &str, t: Tr) -> String {
             c + 1
         );
     }
-    let mut counts = [0usize; 5];
+    let mut counts = [0usize; 6];
     for (r, row) in cov.rows.iter().enumerate() {
         let y = HEAD + r as f64 * (CELL + GAP);
         let label = fit(&row.label, FONT, label_w - 4.0);
@@ -212,7 +225,7 @@ pub fn coverage_svg(cov: &Coverage, id: &str, t: Tr) -> String {
         );
         for (c, s) in row.cells.iter().enumerate().take(ncol) {
             let x = x0 + c as f64 * (CELL + GAP);
-            counts[CellState::ALL.iter().position(|a| a == s).unwrap_or(4)] += 1;
+            counts[CellState::ALL.iter().position(|a| a == s).unwrap_or(5)] += 1;
             let _ = write!(
                 body,
                 "<g class=\"cov-item\"><title>{}</title>{}</g>",
@@ -243,7 +256,7 @@ pub fn coverage_svg(cov: &Coverage, id: &str, t: Tr) -> String {
     let w = (x0 + grid_w + count_w).max(420.0);
     let items: Vec<(String, String)> = CellState::ALL
         .iter()
-        .filter(|s| counts[CellState::ALL.iter().position(|a| a == *s).unwrap_or(4)] > 0)
+        .filter(|s| counts[CellState::ALL.iter().position(|a| a == *s).unwrap_or(5)] > 0)
         .map(|&s| {
             (
                 format!(
@@ -257,7 +270,7 @@ pub fn coverage_svg(cov: &Coverage, id: &str, t: Tr) -> String {
     let (legend_svg, legend_h) = legend(&items, 0.0, grid_bottom + 12.0, w);
     let h = grid_bottom + 12.0 + legend_h + 4.0;
     let total = cov.rows.len() * ncol;
-    let known = total - counts[4];
+    let known = total - counts[5];
     let desc = fill(
         &t("pic_coverage_desc"),
         &[
@@ -268,8 +281,9 @@ pub fn coverage_svg(cov: &Coverage, id: &str, t: Tr) -> String {
             ("yes", counts[0].to_string()),
             ("partial", counts[1].to_string()),
             ("no", counts[2].to_string()),
-            ("value", counts[3].to_string()),
-            ("unknown", counts[4].to_string()),
+            ("not_among_named", counts[3].to_string()),
+            ("value", counts[4].to_string()),
+            ("unknown", counts[5].to_string()),
         ],
     );
     let rows: Vec<String> = cov

@@ -96,11 +96,12 @@ impl Renderer<'_> {
                             json!({
                                 "known": true, "value": c.value, "display": self.cell_display(lang, d.kind, &c.value),
                                 "class": if d.kind == DimensionType::YesNoPartial { c.value.as_str() } else { "value" },
-                                "note": c.note, "source": self.source_value(lang, &c.source, n),
+                                "note": c.note, "inferred": c.inferred.is_some(), "inferred_note": c.inferred,
+                                "source": self.source_value(lang, &c.source, n),
                                 "region_url": site.url(r), "source_url": format!("{}#src-{}", site.url(r), c.source),
                             })
                         }
-                        None => json!({"known": false, "value": Json::Null, "display": self.t(lang, "unknown"), "class": "unknown", "note": Json::Null, "region_url": site.url(r)}),
+                        None => json!({"known": false, "value": Json::Null, "display": self.t(lang, "unknown"), "class": "unknown", "note": Json::Null, "inferred": false, "inferred_note": Json::Null, "region_url": site.url(r)}),
                     })
                     .collect();
                 json!({
@@ -116,15 +117,27 @@ impl Renderer<'_> {
     fn compare_data(&self, lang: &str, table: &Json) -> (Vec<u8>, Vec<u8>) {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec![self.t(lang, "dimension")];
-        for r in table["regions"].as_array().into_iter().flatten() {
-            header.push(r["title"].as_str().unwrap_or("").to_string());
-        }
+        let titles: Vec<&str> = table["regions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["title"].as_str().unwrap_or(""))
+            .collect();
+        header.extend(titles.iter().map(|t| t.to_string()));
+        // The last column names the cells of the row that are the atlas's own inference.
+        header.push(self.t(lang, "inferred_column"));
         let _ = w.write_record(header.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        let colon = self.t(lang, "colon");
         for row in table["rows"].as_array().into_iter().flatten() {
             let mut rec = vec![row["label"].as_str().unwrap_or("").to_string()];
-            for c in row["cells"].as_array().into_iter().flatten() {
+            let mut inferred = Vec::new();
+            for (c, title) in row["cells"].as_array().into_iter().flatten().zip(&titles) {
                 rec.push(c["display"].as_str().unwrap_or("").to_string());
+                if let Some(note) = c["inferred_note"].as_str() {
+                    inferred.push(format!("{title}{colon}{note}"));
+                }
             }
+            rec.push(inferred.join(" | "));
             let _ = w.write_record(rec.iter().map(|c| spreadsheet_safe(c).into_owned()));
         }
         let mut csv = "\u{feff}".as_bytes().to_vec();

@@ -23,6 +23,7 @@ pub const REQUIRED_KEYS: &[&str] = &[
     "value_yes",
     "value_no",
     "value_partial",
+    "value_not_among_named",
     "not_translated",
     "region",
     "dimension",

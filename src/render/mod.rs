@@ -130,7 +130,7 @@ impl<'a> Renderer<'a> {
             .map(|_| std::sync::OnceLock::new())
             .collect();
         let common = context::common_contexts(site, theme);
-        let sources = sources::prepared(site);
+        let sources = sources::prepared(site, &theme.i18n);
         Renderer {
             site,
             theme,

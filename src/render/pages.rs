@@ -106,9 +106,16 @@ impl Renderer<'_> {
             v.iter()
                 .map(|e| {
                     let n = p.sources.iter().position(|s| s == &e.source).map(|k| k + 1);
-                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(), "title": &e.title, "source": self.source_value(lang, &e.source, n)}
+                    obj! {"date": e.date.to_string(), "date_human": e.date.human(lang), "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(), "title": &e.title, "source": self.source_value(lang, &e.source, n), "inferred": &e.inferred}
                 })
                 .collect()
+        };
+        // A body of data/bodies.toml: its name in this language, its kind and the kind's label.
+        let body_of = |id: &str| match site.data.body(id) {
+            Some(b) => {
+                obj! {"id": id, "name": b.name.get(lang).unwrap_or(id), "kind": b.kind.key(), "kind_label": self.t(lang, &format!("body_kind_{}", b.kind.key()))}
+            }
+            None => obj! {"id": id, "name": id},
         };
         let region = fm.region.as_ref().map(|r| {
             let compare: Vec<Value> = site
@@ -124,16 +131,20 @@ impl Renderer<'_> {
                         "display": value.as_ref().map(|x| self.cell_display(lang, d.kind, x)).unwrap_or_else(|| self.t(lang, "unknown")),
                         "class": match (&value, d.kind) { (None, _) => "unknown".to_string(), (Some(x), DimensionType::YesNoPartial) => x.clone(), _ => "value".into() },
                         "note": v.and_then(|v| v.note.as_ref()), "source": v.map(|v| self.source_value(lang, &v.source, n)),
+                        "inferred": v.and_then(|v| v.inferred.as_ref()),
                     }
                 })
                 .collect();
             let parent = r.parent.as_ref().and_then(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link);
             obj! {
                 "kind": r.kind.key(), "kind_label": self.t(lang, &format!("kind_{}", r.kind.key())),
-                "parent": parent, "names": &r.names, "regulators": &r.regulators,
+                "parent": parent, "names": &r.names,
+                "regulators": r.regulators.iter().map(|id| body_of(id)).collect::<Vec<_>>(),
+                "policy_bodies": r.policy_bodies.iter().map(|id| body_of(id)).collect::<Vec<_>>(),
                 "events": events(&r.events), "compare": compare,
                 "drugs": site.drugs_of_region(i).iter().map(|&j| self.page_ref(j)).collect::<Vec<_>>(),
                 "children": site.children_of_region(i).iter().copied().map(link).collect::<Vec<_>>(),
+                "inferred": marks(crate::schema::RegionData::INFERABLE, &r.inferred),
             }
         });
         let drug = fm.drug.as_ref().map(|d| {
@@ -146,7 +157,10 @@ impl Renderer<'_> {
                 "indications": d.indications.iter().map(|x| obj! {"name": x, "url": term_url("indications", x)}).collect::<Vec<_>>(),
                 "status": d.status.key(), "status_label": self.t(lang, &format!("status_{}", d.status.key())),
                 "status_url": term_url("status", d.status.key()),
+                "status_as_of": d.status_as_of.map(|x| x.to_string()), "status_as_of_human": d.status_as_of.map(|x| x.human(lang)),
                 "regulator": &d.regulator, "price": &d.price,
+                "price_as_of": d.price_as_of.map(|x| x.to_string()), "price_as_of_human": d.price_as_of.map(|x| x.human(lang)),
+                "inferred": marks(crate::schema::DrugData::INFERABLE, &d.inferred),
                 "regions": d.regions.iter().filter_map(|s| site.page(lang, &format!("{REGIONS}/{s}"))).map(link).collect::<Vec<_>>(),
                 "events": events(&d.events),
             }
@@ -171,6 +185,13 @@ impl Renderer<'_> {
             "file": f.file.to_string_lossy().as_ref(),
         }
     }
+}
+
+/// Every inferable field → its inference note, or null: templates test `inferred.<field>`.
+fn marks(fields: &[&str], notes: &std::collections::BTreeMap<String, String>) -> Value {
+    let m: std::collections::BTreeMap<&str, Option<&String>> =
+        fields.iter().map(|f| (*f, notes.get(*f))).collect();
+    super::tvalue::ser(&m)
 }
 
 fn kind_key(k: Kind) -> &'static str {

@@ -11,7 +11,10 @@ use super::tvalue::{Tv, obj};
 use crate::site::Site;
 
 /// Per language and source id: the source's values by its number `n` on a page (0: none).
-pub(super) fn prepared(site: &Site) -> BTreeMap<String, HashMap<String, Vec<Value>>> {
+pub(super) fn prepared(
+    site: &Site,
+    i18n: &super::i18n::I18n,
+) -> BTreeMap<String, HashMap<String, Vec<Value>>> {
     let base = site.config.base_path();
     // A page numbers its sources 1..=n; every citation, event and compare cell shows one.
     // (Up to 64: numbers above that are made when needed.)
@@ -31,13 +34,27 @@ pub(super) fn prepared(site: &Site) -> BTreeMap<String, HashMap<String, Vec<Valu
                 .sources
                 .iter()
                 .map(|s| {
+                    // The language the atlas read, named in this language, when it is not the
+                    // original's ("The atlas read it in English.").
+                    let read_name = |s: &crate::data::Source| {
+                        let read = s.read.as_deref().filter(|r| Some(*r) != s.lang.as_deref())?;
+                        Some(
+                            i18n.get(lang, &format!("language_{read}"))
+                                .unwrap_or(read)
+                                .to_string(),
+                        )
+                    };
                     let by_n = (0..=max_n)
                         .map(|n| {
                             obj! {
                                 "n": (n > 0).then_some(n),
-                                "id": &s.id, "title": &s.title, "lang": &s.lang, "publisher": &s.publisher,
+                                "id": &s.id, "title": &s.title, "lang": &s.lang,
+                                "title_en": s.title_en.as_deref().filter(|_| lang == "en" && s.lang.as_deref() != Some("en")),
+                                "publisher": s.publisher.as_ref().and_then(|p| p.get(lang)),
+                                "read": &s.read, "read_name": read_name(s),
                                 "date": s.date.map(|d| d.to_string()), "date_human": s.date.map(|d| d.human(lang)),
-                                "url": &s.url, "doi": &s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")), "note": &s.note,
+                                "url": &s.url, "doi": &s.doi, "doi_url": s.doi.as_ref().map(|d| format!("https://doi.org/{d}")),
+                                "note": s.note.as_ref().and_then(|n| n.get(lang)),
                                 "anchor": format!("src-{}", s.id), "registry_url": format!("{base}{lang}/sources/#src-{}", s.id),
                             }
                         })

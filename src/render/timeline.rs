@@ -54,7 +54,7 @@ impl Renderer<'_> {
             "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
             "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(),
             "title": &e.title, "page_title": &f.front.title, "page_url": site.url(e.page),
-            "section": &f.section, "source": self.source_value(lang, &e.source, None),
+            "section": &f.section, "source": self.source_value(lang, &e.source, None), "inferred": &e.inferred,
         }
     }
 }

@@ -142,7 +142,7 @@ fn name_candidates(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
     }
 }
 
-/// The body text, then the facts of the page's fact box: regulators, drug facts, events and
+/// The body text, then the facts of the page's fact box: regulators and policy bodies, drug facts, events and
 /// comparison notes.
 fn body(site: &Site, page: usize) -> String {
     // The text the Markdown pass kept (collapsed already): only the facts are collapsed here.
@@ -162,8 +162,14 @@ fn body(site: &Site, page: usize) -> String {
 /// The facts of a page's fact box, in order, as [`body`] adds them.
 fn facts(site: &Site, page: usize, f: &mut dyn FnMut(&str)) {
     let front = &site.file(page).front;
+    let lang = &site.pages[page].lang;
     if let Some(r) = &front.region {
-        r.regulators.iter().for_each(|x| f(x));
+        // Bodies by their name in the page's language (data/bodies.toml).
+        r.regulators
+            .iter()
+            .chain(&r.policy_bodies)
+            .filter_map(|id| site.data.body(id)?.name.get(lang))
+            .for_each(&mut *f);
         r.events.iter().for_each(|e| f(&e.title));
         r.compare
             .values()

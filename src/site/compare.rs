@@ -15,6 +15,8 @@ pub struct Cell {
     pub source: String,
     /// Note in the page's language.
     pub note: Option<String>,
+    /// The inference note, when the value is the atlas's own inference.
+    pub inferred: Option<String>,
 }
 
 /// The comparison table in one language.
@@ -64,6 +66,7 @@ impl Site {
                             value: normalize_cell(d.kind, &v.value).ok()?,
                             source: v.source.clone(),
                             note: v.note.clone(),
+                            inferred: v.inferred.clone(),
                         })
                     })
                     .collect()
@@ -75,12 +78,18 @@ impl Site {
 
 pub(super) fn type_name(t: DimensionType) -> &'static str {
     match t {
-        DimensionType::YesNoPartial => "yes_no_partial (\"yes\", \"no\" or \"partial\")",
+        DimensionType::YesNoPartial => {
+            "yes_no_partial (\"yes\", \"no\", \"partial\" or \"not_among_named\")"
+        }
         DimensionType::Date => "date (\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")",
         DimensionType::Number => "number",
         DimensionType::Text => "text (a string)",
     }
 }
+
+/// The values of a yes_no_partial dimension. `not_among_named`: a source names the leaders
+/// (of a ranking, a count) and the region is not among them; a known value, not a "no".
+pub const YES_NO_PARTIAL: [&str; 4] = ["yes", "no", "partial", "not_among_named"];
 
 /// Checks a comparison value against its dimension's type and normalises it.
 pub fn normalize_cell(t: DimensionType, v: &CellValue) -> Result<String, String> {
@@ -89,12 +98,12 @@ pub fn normalize_cell(t: DimensionType, v: &CellValue) -> Result<String, String>
             Ok(if *b { "yes" } else { "no" }.into())
         }
         (DimensionType::YesNoPartial, CellValue::Text(s))
-            if ["yes", "no", "partial"].contains(&s.as_str()) =>
+            if YES_NO_PARTIAL.contains(&s.as_str()) =>
         {
             Ok(s.clone())
         }
         (DimensionType::YesNoPartial, _) => Err(format!(
-            "{} is not one of \"yes\", \"no\", \"partial\"",
+            "{} is not one of \"yes\", \"no\", \"partial\", \"not_among_named\"",
             show(v)
         )),
         (DimensionType::Date, CellValue::Text(s)) => s
@@ -139,7 +148,12 @@ mod tests {
             normalize_cell(YesNoPartial, &CellValue::Text("partial".into())).unwrap(),
             "partial"
         );
-        assert!(normalize_cell(YesNoPartial, &CellValue::Text("maybe".into())).is_err());
+        assert_eq!(
+            normalize_cell(YesNoPartial, &CellValue::Text("not_among_named".into())).unwrap(),
+            "not_among_named"
+        );
+        let e = normalize_cell(YesNoPartial, &CellValue::Text("maybe".into())).unwrap_err();
+        assert!(e.contains("not_among_named"), "{e}");
         assert_eq!(
             normalize_cell(Date, &CellValue::Number(2024.0)).unwrap(),
             "2024"

@@ -11,6 +11,7 @@
 //! `markdown_cache.rs`, `schemas.rs`, `relations.rs`, `sources.rs`, `compare.rs`,
 //! `taxonomies.rs`, `timeline.rs`, `output_paths.rs` (aliases, reserved names, collisions).
 
+mod bodies;
 mod compare;
 mod links;
 mod markdown_cache;
@@ -21,6 +22,8 @@ mod schemas;
 mod sections;
 mod sources;
 mod taxonomies;
+#[cfg(test)]
+mod test_site;
 mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

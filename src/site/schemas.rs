@@ -100,6 +100,7 @@ impl Site {
                         );
                     }
                 }
+                self.check_region_bodies(f, r, diags);
                 for s in &r.sources {
                     check_source(f, "sources", s, diags);
                 }

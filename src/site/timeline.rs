@@ -17,6 +17,8 @@ pub struct TimelineEvent {
     pub source: String,
     /// Page index the event belongs to.
     pub page: usize,
+    /// The inference note, when the date is the atlas's own inference.
+    pub inferred: Option<String>,
 }
 
 impl Site {
@@ -39,6 +41,7 @@ impl Site {
                     title: e.title.clone(),
                     source: e.source.clone(),
                     page: i,
+                    inferred: e.inferred.clone(),
                 });
             }
         }

@@ -229,14 +229,22 @@ impl<'a> Fingerprints<'a> {
                 row.len().hash(&mut h);
                 for cell in row {
                     cell.as_ref()
-                        .map(|c| (&c.value, &c.source, &c.note))
+                        .map(|c| (&c.value, &c.source, &c.note, &c.inferred))
                         .hash(&mut h);
                 }
             }
             compare.insert(lang.clone(), h.finish());
             let mut h = Xxh3::new();
             for e in &m.timeline {
-                (e.date, e.kind, &e.title, &e.source, meta[e.page]).hash(&mut h);
+                (
+                    e.date,
+                    e.kind,
+                    &e.title,
+                    &e.source,
+                    &e.inferred,
+                    meta[e.page],
+                )
+                    .hash(&mut h);
             }
             timeline.insert(lang.clone(), h.finish());
         }

@@ -133,7 +133,10 @@ describe('page furniture', () => {
     const { context, page } = await open('/en/regions/shenzhen/');
     try {
       const facts = await page.$$eval('.factbox dt', (dts) => dts.map((d) => d.textContent.trim()));
-      for (const k of ['Kind', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      for (const k of ['Kind', 'Policy bodies', 'Key policies', 'Comparison values']) assert.ok(facts.includes(k), `fact box lacks ${k}: ${facts}`);
+      // Shenzhen's only body is its legislature: a policy body, not a regulator.
+      assert.ok(!facts.includes('Regulators'), `a Regulators row on Shenzhen: ${facts}`);
+      assert.match(await page.textContent('.factbox'), /Standing Committee of the Shenzhen Municipal People's Congress \(legislature\)/);
       assert.match(await page.textContent('.factbox .fact-dates'), /January 2023/);
       const rows = await page.$$eval('table.kv tr', (trs) => trs.length);
       assert.ok(rows >= 10, 'comparison values');
@@ -209,13 +212,16 @@ describe('comparison table', () => {
     }
   });
 
-  test('yes, no, partial and unknown are told apart by symbol and text, not colour alone', async () => {
+  test('yes, no, partial, not among those named and unknown are told apart by symbol and text, not colour alone', async () => {
     for (const lang of LANGS) {
       const { context, page } = await open(`/${lang}/compare/`);
       try {
         const texts = await page.$$eval('table.compare td', (tds) => tds.map((td) => [td.className, td.querySelector('.val').textContent.trim()]));
-        const by = (cls) => texts.filter(([c]) => c.includes(cls)).map(([, t]) => t);
-        const words = lang === 'zh' ? { yes: '✓ 是', partial: '◐ 部分', no: '✗ 否', unknown: '未知' } : { yes: '✓ yes', partial: '◐ partial', no: '✗ no', unknown: 'unknown' };
+        // Class tokens, not substrings: cell-not_among_named is not a cell-no.
+        const by = (cls) => texts.filter(([c]) => c.split(/\s+/).includes(cls)).map(([, t]) => t);
+        const words = lang === 'zh'
+          ? { yes: '✓ 是', partial: '◐ 部分', no: '✗ 否', not_among_named: '○ 不在来源点名之列', unknown: '未知' }
+          : { yes: '✓ yes', partial: '◐ partial', no: '✗ no', not_among_named: '○ not among those named', unknown: 'unknown' };
         for (const [cls, word] of Object.entries(words)) {
           const cells = by(`cell-${cls}`);
           assert.ok(cells.length > 0, `some ${cls} cells`);
