@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, line_col};
 
 /// One language of the site.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
     /// URL code and file-name suffix, such as `zh` or `en`.
@@ -24,7 +24,7 @@ pub struct Language {
 }
 
 /// Settings for `atlas check`.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckConfig {
     /// A page whose `updated` date is older than this many days is reported as stale.
@@ -38,7 +38,18 @@ pub struct CheckConfig {
 }
 
 /// `[check] raw_html`: how raw HTML that could run script is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RawHtmlMode {
     /// Warnings of `atlas check`; the build does not look.
@@ -62,7 +73,7 @@ impl Default for CheckConfig {
 }
 
 /// The parsed and validated `atlas.toml`.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Full URL the site is published at, such as `https://example.org/atlas/`.
@@ -79,6 +90,7 @@ pub struct Config {
     pub check: CheckConfig,
     /// Free-form values for templates.
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub extra: toml::Table,
     /// `base_url` and its (origin, path), parsed once.
     #[serde(skip)]
@@ -116,7 +128,10 @@ impl Config {
                 Diagnostic::error(format!("invalid config: {}", e.message()))
                     .in_file(file)
                     .at_pos(pos)
-                    .hint("see the Configuration section of README.md for the allowed keys"),
+                    .hint(crate::suggest::serde_hint(
+                        e.message(),
+                        "see the Configuration section of README.md for the allowed keys",
+                    )),
             ]
         })?;
         let errors = config.validate(text, file);

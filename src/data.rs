@@ -12,7 +12,7 @@ use crate::date::PartialDate;
 use crate::diagnostics::{Diagnostic, line_col, locate};
 
 /// A cited document.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Short id used in citations (`[@id]`) and front matter.
@@ -49,7 +49,7 @@ pub struct Source {
 }
 
 /// A text given once for every language, or per language code (`{ zh = "…", en = "…" }`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Localized {
     /// One text, shown in every language.
@@ -97,7 +97,7 @@ impl Localized {
 }
 
 /// What kind of body an entry of `data/bodies.toml` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyKind {
     /// Regulates medicines, clinical research or health care (NMPA, FDA, a health commission).
@@ -130,7 +130,7 @@ impl BodyKind {
 
 /// A regulator or another body that issues or funds policy, named by region pages
 /// (`regulators`, `policy_bodies`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     /// Id used in region front matter.
@@ -155,7 +155,7 @@ impl Source {
 }
 
 /// The type of a comparison dimension's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DimensionType {
     /// `yes`, `no` or `partial`.
@@ -169,7 +169,7 @@ pub enum DimensionType {
 }
 
 /// A row of the comparison table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dimension {
     /// Id used in region front matter (`[region.compare.<id>]`).
@@ -184,25 +184,31 @@ pub struct Dimension {
     pub description: BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
+/// `data/sources.toml`: the registry of cited documents.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SourcesFile {
+pub struct SourcesFile {
+    /// One `[[source]]` table per document.
     #[serde(default)]
     source: Vec<Source>,
 }
 
-#[derive(Deserialize)]
+/// `data/dimensions.toml`: the rows of the comparison table.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BodiesFile {
-    #[serde(default)]
-    body: Vec<Body>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DimensionsFile {
+pub struct DimensionsFile {
+    /// One `[[dimension]]` table per row.
     #[serde(default)]
     dimension: Vec<Dimension>,
+}
+
+/// `data/bodies.toml`: regulators and policy bodies.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodiesFile {
+    /// One `[[body]]` table per body.
+    #[serde(default)]
+    body: Vec<Body>,
 }
 
 /// Both registries.
@@ -316,10 +322,18 @@ fn parse<T: for<'de> Deserialize<'de>>(
         Err(e) => {
             let pos = e.span().map(|s| line_col(text, s.start));
             diags.push(
-                Diagnostic::error(e.message().trim().to_string())
-                    .in_file(file)
-                    .at_pos(pos)
-                    .hint("see the data files section of README.md"),
+                Diagnostic::error(
+                    e.span()
+                        .and_then(|s| text.get(s))
+                        .and_then(|v| crate::date::toml_date_error(e.message(), v))
+                        .unwrap_or_else(|| e.message().trim().to_string()),
+                )
+                .in_file(file)
+                .at_pos(pos)
+                .hint(crate::suggest::serde_hint(
+                    e.message(),
+                    "see the data files section of README.md",
+                )),
             );
             None
         }

@@ -26,14 +26,48 @@ pub struct PartialDate {
 )]
 pub struct DateError {
     input: String,
-    reason: &'static str,
+    reason: String,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The number of days of a month (1–12) of a year.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    (28..=31)
+        .rev()
+        .find(|&d| chrono::NaiveDate::from_ymd_opt(year, month, d).is_some())
+        .unwrap_or(31)
+}
+
+/// A month or day part: one digit says to write two; anything else not two digits is
+/// `what` must be `range`.
+fn two_digits(p: &str, what: &str, range: &str) -> Result<u32, String> {
+    let digits = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match (digits, p.len()) {
+        (true, 1) => Err(format!("write the {what} with two digits (0{p})")),
+        (true, 2) => Ok(p.parse().unwrap_or(0)),
+        _ => Err(format!("the {what} must be {range}")),
+    }
 }
 
 impl FromStr for PartialDate {
     type Err = DateError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason| DateError {
+        let err = |reason: String| DateError {
             input: s.to_string(),
             reason,
         };
@@ -41,37 +75,52 @@ impl FromStr for PartialDate {
         // Accept a full TOML/RFC 3339 datetime by keeping its date part.
         let t = t.split(['T', ' ']).next().unwrap_or(t);
         let parts: Vec<&str> = t.split('-').collect();
-        let num = |p: &str, len: usize| -> Option<u32> {
-            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
-        };
+        if parts.len() > 3 {
+            return Err(err("too many parts".into()));
+        }
         let year = parts
             .first()
-            .and_then(|p| num(p, 4))
-            .ok_or_else(|| err("the year must have four digits"))? as i32;
+            .filter(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i32>().ok())
+            .ok_or_else(|| err("the year must have four digits".into()))?;
         let month = match parts.get(1) {
             None => None,
-            Some(p) => Some(
-                num(p, 2)
-                    .filter(|m| (1..=12).contains(m))
-                    .ok_or_else(|| err("the month must be 01 to 12"))?,
-            ),
-        };
-        let day = match parts.get(2) {
-            None => None,
             Some(p) => {
-                let d = num(p, 2).ok_or_else(|| err("the day must have two digits"))?;
-                chrono::NaiveDate::from_ymd_opt(year, month.unwrap_or(1), d)
-                    .ok_or_else(|| err("that day does not exist"))?;
-                Some(d)
+                let m = two_digits(p, "month", "01 to 12").map_err(err)?;
+                if !(1..=12).contains(&m) {
+                    return Err(err("the month must be 01 to 12".into()));
+                }
+                Some(m)
             }
         };
-        if parts.len() > 3 {
-            return Err(err("too many parts"));
-        }
+        let day = match (parts.get(2), month) {
+            (Some(p), Some(m)) => {
+                let days = days_in_month(year, m);
+                let d = two_digits(p, "day", &format!("01 to {days}")).map_err(err)?;
+                if !(1..=days).contains(&d) {
+                    return Err(err(format!(
+                        "{} {year} has {days} days",
+                        MONTHS[m as usize - 1]
+                    )));
+                }
+                Some(d)
+            }
+            _ => None,
+        };
         Ok(PartialDate { year, month, day })
     }
+}
+
+/// Our message for the TOML parser's error about an unquoted date (`date = 2020-9-31`, which
+/// TOML cannot read): `message` is the parser's, `value` the text its span covers.
+pub fn toml_date_error(message: &str, value: &str) -> Option<String> {
+    let value = value.trim();
+    if !message.trim_start().starts_with("invalid date")
+        || !value.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    value.parse::<PartialDate>().err().map(|e| e.to_string())
 }
 
 impl fmt::Display for PartialDate {
@@ -90,20 +139,6 @@ impl fmt::Display for PartialDate {
 impl PartialDate {
     /// The date in a reader's language: `2024年6月15日` or `15 June 2024`.
     pub fn human(&self, lang: &str) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         if lang.starts_with("zh") {
             let mut s = format!("{}年", self.year);
             if let Some(m) = self.month {
@@ -126,6 +161,24 @@ impl PartialDate {
     pub fn first_day(&self) -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
             .unwrap_or_default()
+    }
+}
+
+/// A year (a TOML integer or a string), `YYYY-MM` or `YYYY-MM-DD` (a string, or an unquoted
+/// TOML date).
+impl schemars::JsonSchema for PartialDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD (months and days with two digits).",
+            "anyOf": [
+                { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" },
+                { "type": "integer", "minimum": 1000, "maximum": 9999 }
+            ]
+        })
     }
 }
 
@@ -201,6 +254,28 @@ mod tests {
         ] {
             assert!(bad.parse::<PartialDate>().is_err(), "{bad} should fail");
         }
+    }
+
+    fn reason(s: &str) -> String {
+        let e = s.parse::<PartialDate>().unwrap_err().to_string();
+        let r = e.split(" is not a date: ").nth(1).unwrap();
+        r.split("; write YYYY").next().unwrap().to_string()
+    }
+
+    #[test]
+    fn bad_dates_say_what_to_write() {
+        assert_eq!(reason("2020-9-31"), "write the month with two digits (09)");
+        assert_eq!(reason("2020-09-5"), "write the day with two digits (05)");
+        assert_eq!(reason("2024-02-30"), "February 2024 has 29 days");
+        assert_eq!(reason("2023-02-29"), "February 2023 has 28 days");
+        assert_eq!(reason("2020-09-31"), "September 2020 has 30 days");
+        assert_eq!(reason("2024-01-00"), "January 2024 has 31 days");
+        assert_eq!(reason("2023-13-01"), "the month must be 01 to 12");
+        assert_eq!(reason("2023-00"), "the month must be 01 to 12");
+        assert_eq!(reason("2023-1x"), "the month must be 01 to 12");
+        assert_eq!(reason("2023-03-1x"), "the day must be 01 to 31");
+        assert_eq!(reason("24"), "the year must have four digits");
+        assert_eq!(reason("2024-01-01-01"), "too many parts");
     }
 
     #[test]

@@ -24,9 +24,11 @@ pub mod raw_html;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod schema_json;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod suggest;
 
 pub use build::{BuildReport, build};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -104,6 +104,13 @@ enum Command {
         #[arg(long = "allowed-host", value_name = "NAME", value_parser = allowed_host)]
         allowed_hosts: Vec<String>,
     },
+    /// Write JSON Schemas of atlas.toml, the data files (sources, bodies, dimensions) and the front
+    /// matter of each kind of page, for editors that validate and complete without atlas.
+    Schema {
+        /// The folder to write them into (made if missing; files of the same name are replaced).
+        #[arg(long, value_name = "DIR", default_value = atlas::schema_json::DEFAULT_DIR)]
+        out: PathBuf,
+    },
     /// Run the language server (LSP over standard input and output) for editors: the site's
     /// diagnostics as you type, completion, hover, definitions, references, rename.
     Lsp {
@@ -195,6 +202,14 @@ fn main() -> ExitCode {
                         report.output.display(),
                         report.elapsed
                     );
+                    println!(
+                        "{}",
+                        atlas::build::summary::summary_line(
+                            &report.counts,
+                            report.warnings.len(),
+                            report.elapsed
+                        )
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
@@ -232,6 +247,18 @@ fn main() -> ExitCode {
             NewWhat::Drug { slug } => new_page(&root, atlas::scaffold::NewKind::Drug, &slug),
         },
         Command::Init { dir } => init(&dir),
+        Command::Schema { out } => match atlas::schema_json::write(&out) {
+            Ok(files) => {
+                for f in files {
+                    println!("Wrote {}", f.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}\n  hint: choose a writable folder with --out DIR");
+                ExitCode::FAILURE
+            }
+        },
         Command::Lsp { root, stdio: _ } => match atlas::lsp::run(root) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -54,6 +54,23 @@ pub fn valid_new_slug(slug: &str) -> bool {
         })
 }
 
+/// How the title `atlas new` writes in every language but English starts: a visible
+/// placeholder that `atlas check` reports until it is translated.
+pub const TITLE_PLACEHOLDER: &str = "TODO";
+
+/// The title `atlas new` writes for `slug` in `lang`: the English title from the slug, as a
+/// placeholder in other languages (`TODO 中文标题：Hainan Boao`).
+fn new_title(slug: &str, lang: &Language) -> String {
+    let english = title_from_slug(slug);
+    if lang.code.starts_with("en") {
+        english
+    } else if lang.code.starts_with("zh") {
+        format!("{TITLE_PLACEHOLDER} 中文标题：{english}")
+    } else {
+        format!("{TITLE_PLACEHOLDER} title in {}: {english}", lang.name)
+    }
+}
+
 /// `hainan-boao` → `Hainan Boao`.
 fn title_from_slug(slug: &str) -> String {
     slug.split('-')
@@ -229,7 +246,7 @@ fn common_head(
 # Delete this line once every fact below is filled in from a source.\n\
 draft = true\n\
 \n\
-# Title, in this file's language (required).\n\
+# Title, in this file's language (required; `atlas check` warns while it starts with TODO).\n\
 title = \"{title}\"\n\
 \n\
 # One sentence for lists and the meta description (optional).\n\
@@ -247,7 +264,7 @@ updated = {today}\n\
 # aliases = [\"old/path/\"]\n",
         name = lang.name,
         code = lang.code,
-        title = title_from_slug(slug),
+        title = new_title(slug, lang),
     )
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::PartialDate;
 
 /// What kind of jurisdiction a region is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionKind {
     /// A national regulator (mainland China as a whole).
@@ -50,7 +50,19 @@ impl RegionKind {
 }
 
 /// Where a drug stands with its regulator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DrugStatus {
     /// Approved for marketing.
@@ -99,7 +111,9 @@ impl DrugStatus {
 }
 
 /// What kind of event a dated event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// A policy document or programme.
@@ -143,7 +157,7 @@ impl EventKind {
 }
 
 /// A dated event on a region or drug page.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// As precise as the source.
@@ -162,7 +176,7 @@ pub struct Event {
 }
 
 /// A region's value for one comparison dimension.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompareValue {
     /// The value: `yes`/`no`/`partial`, a date, a number or a short text, by dimension type.
@@ -178,7 +192,7 @@ pub struct CompareValue {
 }
 
 /// A raw comparison value as written; checked against the dimension's type later.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum CellValue {
     /// A number.
@@ -190,7 +204,7 @@ pub enum CellValue {
 }
 
 /// The `[region]` table.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegionData {
     /// The kind of jurisdiction.
@@ -243,7 +257,7 @@ impl RegionData {
 }
 
 /// The `[drug]` table.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrugData {
     /// Generic name / INN.

@@ -332,6 +332,20 @@ fn missing_i18n_key_is_an_error_naming_key_and_language() {
             .contains("interface string `linked_from` is missing in language `en`"),
         "{r:?}"
     );
+    // The other language's file and line, to copy it from.
+    let zh = std::fs::read_to_string(s.path("themes/atlas/i18n/zh.toml")).unwrap();
+    let (n, line) = zh
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("linked_from = "))
+        .unwrap();
+    let value = line.split_once(" = ").unwrap().1;
+    let want = format!(
+        "themes/atlas/i18n/en.toml: error: interface string `linked_from` is missing in language `en`; themes/atlas/i18n/zh.toml:{} defines it\n  hint: add linked_from = \"...\" to themes/atlas/i18n/en.toml, translating themes/atlas/i18n/zh.toml:{}: linked_from = {value}",
+        n + 1,
+        n + 1
+    );
+    assert!(r.stderr.contains(&want), "{want}\n{r:?}");
 }
 
 #[test]

@@ -609,3 +609,41 @@ fn external_links_against_a_local_server() {
         "{r:?}"
     );
 }
+
+/// A file whose front matter does not parse is reported once, as a front matter error: not
+/// also as a missing translation of its other-language version (by `check` or by the build),
+/// and `check` still counts it among the content files.
+#[test]
+fn a_file_that_fails_to_parse_is_not_also_untranslated() {
+    let s = fixture("check-stale");
+    for f in ["undated", "future", "month"] {
+        s.remove(&format!("content/regions/{f}.zh.md"));
+        s.remove(&format!("content/regions/{f}.en.md"));
+    }
+    let before = check(&s, &["--stale-days", "100000"]);
+    assert!(before.stdout.contains("in 6 content file(s)"), "{before:?}");
+    s.write(
+        "content/regions/old.zh.md",
+        "+++\ntitle = \"Old zh\nupdated = 2020-01-01\n+++\nBody.\n",
+    );
+    let (r, v) = json(&s, &["--stale-days", "100000"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let d = diags(&v);
+    assert!(
+        d.iter().any(|x| x.0 == "error"
+            && x.2 == "content/regions/old.zh.md"
+            && x.4.starts_with("front matter:")),
+        "{d:#?}"
+    );
+    assert!(!d.iter().any(|x| x.1 == "translation"), "{d:#?}");
+    let human = check(&s, &["--stale-days", "100000"]);
+    assert!(
+        human
+            .stdout
+            .contains("1 error(s), 0 warning(s) in 6 content file(s)"),
+        "{human:?}"
+    );
+    let b = s.build(&[]);
+    assert!(!b.ok());
+    assert!(!b.stderr.contains("not translated"), "{b:?}");
+}

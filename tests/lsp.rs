@@ -642,3 +642,37 @@ fn rename_and_create_translation() {
     let want = std::fs::read_to_string(other.path().join("content/regions/hunan.zh.md")).unwrap();
     assert_eq!(new_text, want);
 }
+
+/// A title still `atlas new`'s placeholder is shown as you type, as `atlas check` reports it.
+#[test]
+fn placeholder_title_warning_as_you_type() {
+    let site = own_site();
+    let mut c = Client::start(site.path(), &[]);
+    let file = c.file("content/regions/beijing.zh.md");
+    let orig = std::fs::read_to_string(&file).unwrap();
+    c.open(&file, &orig);
+    let title = orig.lines().find(|l| l.starts_with("title = ")).unwrap();
+    let line = orig.lines().position(|l| l == title).unwrap() as u32;
+    let todo = orig.replacen(title, "title = \"TODO 中文标题：Beijing\"", 1);
+    c.replace_all(&file, &todo, 2);
+    let d = c.diagnostics(&file, |d| {
+        d.iter()
+            .any(|x| x["message"].as_str().unwrap_or("").contains("placeholder"))
+    });
+    let w = d
+        .iter()
+        .find(|x| x["message"].as_str().unwrap().contains("placeholder"))
+        .unwrap();
+    assert_eq!(
+        w["message"].as_str().unwrap(),
+        "the title is still the placeholder `atlas new` wrote: \"TODO 中文标题：Beijing\"\nhint: write the page's title in this file's language (zh): title = \"...\""
+    );
+    assert_eq!(w["severity"], 2);
+    assert_eq!(w["code"], "translation");
+    assert_eq!(w["range"]["start"]["line"], line);
+    c.replace_all(&file, &orig, 3);
+    c.diagnostics(&file, |d| {
+        !d.iter()
+            .any(|x| x["message"].as_str().unwrap_or("").contains("placeholder"))
+    });
+}

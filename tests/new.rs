@@ -97,6 +97,45 @@ fn new_region_and_drug_build() {
     let r = s.build(&[]);
     assert!(r.ok(), "{r:?}");
     assert!(s.path("public/en/regions/hainan-boao/index.html").is_file());
+    // The Chinese titles are placeholders until translated: check says so, at the line.
+    let zh = s.read("content/regions/hainan-boao.zh.md");
+    assert!(
+        zh.contains("title = \"TODO 中文标题：Hainan Boao\""),
+        "{zh}"
+    );
+    let r = atlas(&["check", "--drafts"], s.root());
+    for f in [
+        "content/regions/hainan-boao.zh.md",
+        "content/drugs/new-cells.zh.md",
+        "content/drugs/other-cells.zh.md",
+    ] {
+        let text = s.read(f);
+        let title_line = text
+            .lines()
+            .position(|l| l.starts_with("title = "))
+            .unwrap()
+            + 1;
+        assert!(
+            r.stdout.contains(&format!(
+                "{f}:{title_line}:10: warning[translation]: the title is still the placeholder `atlas new` wrote: \"TODO 中文标题："
+            )),
+            "{f}: {r:?}"
+        );
+    }
+    assert!(
+        r.stdout
+            .contains("hint: write the page's title in this file's language (zh): title = \"...\""),
+        "{r:?}"
+    );
+    for (f, title) in [
+        ("content/regions/hainan-boao.zh.md", "海南博鳌"),
+        ("content/drugs/new-cells.zh.md", "新细胞"),
+        ("content/drugs/other-cells.zh.md", "其他细胞"),
+    ] {
+        let text = s.read(f);
+        let line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+        s.edit(f, line, &format!("title = \"{title}\""));
+    }
     let r = atlas(&["check", "--drafts", "--format", "json"], s.root());
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     for d in v["diagnostics"].as_array().unwrap() {

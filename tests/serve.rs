@@ -1347,3 +1347,110 @@ fn base_url_and_a_taken_port() {
     // The user's public/ is never written.
     assert!(!site.path("public").exists());
 }
+
+/// The summary line without its time: `Done: … in 12 ms; …` → `Done: … in ms; …`.
+fn without_time(line: &str) -> String {
+    let (head, tail) = line.split_once(", in ").unwrap();
+    let tail = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    format!("{head}, in{tail}")
+}
+
+/// `atlas build` and `atlas serve` (after the first build and after each rebuild) end with
+/// the same summary line, which says how many drafts were left out and how to include them.
+#[test]
+fn build_and_serve_end_with_the_same_summary_line() {
+    let site = fixture("basic");
+    let out = site.root().join("public");
+    let built = common::atlas(
+        &["build", "--output-dir", out.to_str().unwrap()],
+        site.root(),
+    );
+    assert!(built.ok(), "{built:?}");
+    let last = built.stdout.lines().last().unwrap().to_string();
+    assert!(last.starts_with("Done: "), "{built:?}");
+    assert!(
+        last.ends_with("; 1 draft left out (add --drafts to include it)."),
+        "{last}"
+    );
+    let server = Server::start(&site, &[]);
+    server.wait_log("Done: ");
+    edit(
+        &site,
+        "content/regions/china.en.md",
+        "weight = 0",
+        "weight = 3",
+    );
+    server.wait_log("Changed: content/regions/china.en.md");
+    let deadline = Instant::now() + TIMEOUT;
+    let lines = loop {
+        let log = server.log();
+        let lines: Vec<String> = log
+            .lines()
+            .filter(|l| l.starts_with("Done: "))
+            .map(str::to_string)
+            .collect();
+        if lines.len() >= 2 {
+            break lines;
+        }
+        assert!(Instant::now() < deadline, "no second summary:\n{log}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for l in &lines {
+        assert_eq!(without_time(l), without_time(&last), "{}", server.log());
+    }
+    // With --drafts nothing is left out, and the line says nothing about drafts.
+    let with = common::atlas(
+        &["build", "--drafts", "--output-dir", out.to_str().unwrap()],
+        site.root(),
+    );
+    let last = with.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("Done: ") && !last.contains("draft"),
+        "{with:?}"
+    );
+}
+
+/// Ctrl-C (SIGINT) stops the server promptly: idle, with a page open on the live-reload
+/// stream, and with a client that has sent half a request (which the server used to wait
+/// 3 s for). The bound (2 s) is for correctness on a busy test machine; the time measured is
+/// printed (`--nocapture`).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_promptly() {
+    let site = fixture("basic");
+    for case in ["idle", "page open", "half-sent request"] {
+        let mut server = Server::start(&site, &[]);
+        let events = (case == "page open").then(|| {
+            let e = server.events("/atlas/");
+            e.wait(&server, "hello", |v| v["type"] == "hello");
+            e
+        });
+        let half = (case == "half-sent request").then(|| {
+            let host = server.origin.strip_prefix("http://").unwrap().to_string();
+            let mut s = TcpStream::connect(&host).unwrap();
+            write!(s, "GET /atlas/zh/ HTTP/1.1\r\nHost: {host}\r\n").unwrap();
+            s.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            s
+        });
+        let pid = server.child.id().to_string();
+        let start = Instant::now();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        let status = loop {
+            if let Some(s) = server.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "still running 2 s after SIGINT ({case}):\n{}",
+                server.log()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let took = start.elapsed();
+        println!("SIGINT to exit ({case}): {} ms", took.as_millis());
+        assert!(status.success(), "{status:?}\n{}", server.log());
+        drop((events, half));
+    }
+}

@@ -6,6 +6,7 @@
 //! may name `build`. [`cache`] holds what `atlas serve` keeps between rebuilds.
 
 pub mod cache;
+pub mod summary;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -43,6 +44,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall time by stage.
     pub timings: Timings,
+    /// Pages per language and drafts left out, for [`summary::summary_line`].
+    pub counts: summary::SiteCounts,
 }
 
 /// Loads and checks everything up to the site model, without writing anything.
@@ -177,9 +180,11 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport, Diagnostics> {
         ])
     })?;
     timings.lap("swap in, remove the previous output", &mut t);
+    let counts = summary::SiteCounts::of(&site);
     Ok(BuildReport {
         output,
         stats,
+        counts,
         warnings: site.warnings,
         elapsed: start.elapsed(),
         timings,

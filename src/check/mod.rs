@@ -2,7 +2,8 @@
 //!
 //! On top of the build's own checks (config, content, data, links, anchors, citations,
 //! schemas, templates, all rendered in memory), `check` reports:
-//! - translation parity: pages present in one language only, and language versions of a page
+//! - translation parity: pages present in one language only, titles still `atlas new`'s
+//!   placeholder, and language versions of a page
 //!   that disagree on structured facts (dates, kinds, status, parent, related regions, sources,
 //!   events, comparison values of non-text dimensions);
 //! - stale facts: pages whose `updated` date is older than `[check] stale_after_days`;
@@ -19,8 +20,9 @@
 //! (through [`crate::build::load`]) and never changes it.
 //!
 //! Where things are: `report.rs` (findings, the human and JSON formats), `parity.rs`
-//! (translation parity), `stale.rs` (stale facts), `external.rs` (external links over HTTP),
-//! `locator.rs` (positions in front matter); this file runs them all and sorts what they find.
+//! (translation parity), `placeholder.rs` (placeholder titles), `stale.rs` (stale facts),
+//! `external.rs` (external links over HTTP), `locator.rs` (positions in front matter); this
+//! file runs them all and sorts what they find.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 mod external;
 mod locator;
 mod parity;
+mod placeholder;
 mod report;
 mod stale;
 #[cfg(test)]
@@ -46,6 +49,7 @@ pub use report::{Category, Finding, JSON_FORMAT_VERSION, Report};
 
 use external::is_http;
 use parity::translation_parity;
+use placeholder::placeholder_titles;
 use stale::stale;
 /// What to check.
 #[derive(Debug, Clone)]
@@ -148,7 +152,8 @@ pub fn check(args: &CheckArgs) -> Report {
             .iter()
             .filter(|p| args.drafts || !p.front.draft)
             .collect();
-        report.pages = pages.len();
+        // Files whose front matter failed to parse are content files too.
+        report.pages = pages.len() + unparsed_files(&content);
         let (data, _) = Data::load(&args.root, &config.language_codes());
         for f in content_findings(args, &config, &content, &data) {
             push(f.category, vec![f.diagnostic]);
@@ -266,6 +271,7 @@ pub fn content_findings(
         Category::Translation,
         translation_parity(&pages, &content.broken_keys, config, data),
     )
+    .chain(tag(Category::Translation, placeholder_titles(&pages)))
     .chain(tag(Category::Stale, stale(&pages, days, args.today)))
     .chain(tag(
         Category::RawHtml,
@@ -292,6 +298,20 @@ pub fn build_findings(ds: impl IntoIterator<Item = Diagnostic>) -> Vec<Finding> 
             diagnostic,
         })
         .collect()
+}
+
+/// How many Markdown files under content/ have errors and did not parse.
+fn unparsed_files(content: &crate::content::Content) -> usize {
+    let parsed: BTreeSet<&std::path::Path> =
+        content.pages.iter().map(|p| p.file.as_path()).collect();
+    content
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.file.as_deref())
+        .filter(|f| f.extension().is_some_and(|x| x == "md") && !parsed.contains(f))
+        .collect::<BTreeSet<_>>()
+        .len()
 }
 
 /// The build's one-line summary of untranslated pages; `check` reports each file instead.

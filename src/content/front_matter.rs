@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 use crate::schema::{DrugData, RegionData};
 
 /// The common front matter of every page.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The title (required).
@@ -129,9 +129,12 @@ pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
                 .span()
                 .map(|s| line_col(split.front, s.start))
                 .unwrap_or((1, 1));
-            Diagnostic::error(format!("front matter: {}", e.message().trim()))
+            let value = e.span().and_then(|s| split.front.get(s)).unwrap_or("");
+            let msg = crate::date::toml_date_error(e.message(), value)
+                .unwrap_or_else(|| e.message().trim().to_string());
+            Diagnostic::error(format!("front matter: {msg}"))
                 .at(l + split.front_line - 1, c)
-                .hint(hint)
+                .hint(crate::suggest::serde_hint(e.message(), hint))
         }),
         Format::Yaml => {
             if split.front.trim().is_empty() {
@@ -147,6 +150,7 @@ pub fn parse_front_matter(split: &Split) -> Result<FrontMatter, Diagnostic> {
                 let msg = e.to_string();
                 // serde_norway appends " at line N column M"; we give our own position.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                let hint = crate::suggest::serde_hint(&msg, hint);
                 Diagnostic::error(format!("front matter: {msg}"))
                     .at(l + split.front_line - 1, c)
                     .hint(hint)

@@ -20,13 +20,10 @@ use super::syntax::{self, Ctx};
 use crate::content::Kind;
 use crate::scaffold::NewKind;
 
-/// The nearest of `keys` to `key`, if near enough to be a misspelling.
+/// The nearest of `keys` to `key`, if near enough to be a misspelling
+/// ([`crate::suggest::nearest`], the one every "did you mean" uses).
 pub fn nearest<'a>(key: &str, keys: &'a [String]) -> Option<&'a str> {
-    keys.iter()
-        .map(|k| (strsim::levenshtein(key, k), k))
-        .filter(|(d, _)| *d > 0 && *d <= 2.max(key.chars().count() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.as_str())
+    crate::suggest::nearest(key, keys.iter().map(String::as_str))
 }
 
 /// The code actions for the byte range `range` of `text` (the buffer of `path`).

@@ -86,7 +86,12 @@ pub(super) fn citation_html(
                 line,
                 column,
                 message: format!("citation [@{id}]: no source with id `{id}`"),
-                hint: "add it to data/sources.toml, or fix the id".into(),
+                hint: match resolver.nearest_source(id) {
+                    Some(near) => {
+                        format!("did you mean [@{near}]? Otherwise add `{id}` to data/sources.toml")
+                    }
+                    None => "add it to data/sources.toml, or fix the id".into(),
+                },
             });
             continue;
         }

@@ -36,6 +36,10 @@ pub trait LinkResolver {
     fn asset(&self, rel: &str) -> Option<String>;
     /// True if a source with this id is in the registry.
     fn source_exists(&self, id: &str) -> bool;
+    /// The id of a source in the registry near enough to `id` to be what was meant, if any.
+    fn nearest_source(&self, _id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A link from this page to another page, for anchor checks and backlinks.

@@ -4,7 +4,14 @@
 
 use std::path::Path;
 
+use super::template_syntax::{explain_syntax, explain_unknown_name};
 use crate::diagnostics::Diagnostic;
+
+/// The hint under an error in a template's data (an unknown variable, a failed function).
+const DATA_HINT: &str =
+    "fix the template; the variables available to templates are listed in README.md";
+/// The hint under an unknown filter, function or test.
+const NAME_HINT: &str = "fix the template: use a filter, function or test Tera or atlas provides (README.md lists atlas's template functions)";
 
 /// Turns a Tera error into diagnostics naming the template file, line and column.
 pub fn tera_diagnostics(e: &tera::Error, tdir: &Path, root: &Path) -> Vec<Diagnostic> {
@@ -12,13 +19,28 @@ pub fn tera_diagnostics(e: &tera::Error, tdir: &Path, root: &Path) -> Vec<Diagno
         let p = tdir.join(name);
         p.strip_prefix(root).unwrap_or(&p).to_path_buf()
     };
-    let hint = "fix the template; the variables available to templates are listed in README.md";
     let mut out = Vec::new();
     let mut cur: Option<&dyn std::error::Error> = Some(e);
     let mut extra = Vec::new();
     while let Some(err) = cur {
         match err.downcast_ref::<tera::Error>().map(|te| te.kind()) {
-            Some(tera::ErrorKind::SyntaxError(r)) | Some(tera::ErrorKind::RenderingError(r)) => {
+            Some(tera::ErrorKind::SyntaxError(r)) => {
+                let span = r.span();
+                let src = std::fs::read_to_string(tdir.join(r.filename())).unwrap_or_default();
+                let d = Diagnostic::error(format!("template: {}", r.message()))
+                    .in_file(rel(r.filename()))
+                    .at(span.start_line, span.start_col + 1);
+                out.push(match explain_syntax(&src, r.message(), span.range.start) {
+                    Some(x) => Diagnostic {
+                        message: format!("template: {}", x.message),
+                        ..d
+                    }
+                    .at(x.line, x.column)
+                    .hint(x.hint),
+                    None => d.hint(super::template_syntax::SYNTAX_HINT),
+                });
+            }
+            Some(tera::ErrorKind::RenderingError(r)) => {
                 let span = r.span();
                 out.push(
                     Diagnostic::error(format!("template: {}", r.message()))
@@ -76,7 +98,11 @@ pub fn tera_diagnostics(e: &tera::Error, tdir: &Path, root: &Path) -> Vec<Diagno
                         let col = parts.next().and_then(|c| c.parse::<usize>().ok());
                         let line_no = parts.next().and_then(|c| c.parse::<usize>().ok());
                         let name = parts.next().unwrap_or(loc);
-                        let d = Diagnostic::error(format!("template: {m}")).in_file(rel(name));
+                        let d = match explain_unknown_name(&m) {
+                            Some(x) => Diagnostic::error(format!("template: {x}")).hint(NAME_HINT),
+                            None => Diagnostic::error(format!("template: {m}")),
+                        }
+                        .in_file(rel(name));
                         out.push(match (line_no, col) {
                             (Some(l), Some(c)) => d.at(l, c + 1),
                             _ => d,
@@ -106,7 +132,15 @@ pub fn tera_diagnostics(e: &tera::Error, tdir: &Path, root: &Path) -> Vec<Diagno
             }
         }
     }
-    out.into_iter().map(|d| d.hint(hint)).collect()
+    out.into_iter()
+        .map(|d| {
+            if d.hint.is_some() {
+                d
+            } else {
+                d.hint(DATA_HINT)
+            }
+        })
+        .collect()
 }
 
 pub(super) fn write_error(path: &str, e: std::io::Error) -> Diagnostic {

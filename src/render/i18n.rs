@@ -47,6 +47,8 @@ pub(super) fn load_i18n(
     errs: &mut Vec<Diagnostic>,
 ) -> I18n {
     let mut all = BTreeMap::new();
+    // Each file's text, to point at a key another language lacks.
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
     for lang in languages {
         let path = dir.join(format!("{lang}.toml"));
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
@@ -69,6 +71,7 @@ pub(super) fn load_i18n(
         match toml::from_str::<BTreeMap<String, String>>(&text) {
             Ok(m) => {
                 all.insert(lang.to_string(), m);
+                texts.insert(lang.to_string(), text);
             }
             Err(e) => {
                 let pos = e
@@ -97,13 +100,32 @@ pub(super) fn load_i18n(
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         for k in &keys {
             if !m.contains_key(*k) {
-                errs.push(
-                    Diagnostic::error(format!(
+                // Where another language defines it (file:line), to copy and translate.
+                let other = languages.iter().find_map(|o| {
+                    let value = all.get(*o)?.get(*k)?;
+                    let (line, _) = crate::diagnostics::locate(texts.get(*o)?, k, "")?;
+                    let file = dir.join(format!("{o}.toml"));
+                    let file = file
+                        .strip_prefix(root)
+                        .unwrap_or(&file)
+                        .display()
+                        .to_string();
+                    Some((format!("{file}:{line}"), value))
+                });
+                let d = match other {
+                    Some((at, value)) => Diagnostic::error(format!(
+                        "interface string `{k}` is missing in language `{lang}`; {at} defines it"
+                    ))
+                    .hint(format!(
+                        "add {k} = \"...\" to {}, translating {at}: {k} = {value:?}",
+                        rel.display()
+                    )),
+                    None => Diagnostic::error(format!(
                         "interface string `{k}` is missing in language `{lang}`"
                     ))
-                    .in_file(&rel)
                     .hint(format!("add {k} = \"...\" to {}", rel.display())),
-                );
+                };
+                errs.push(d.in_file(&rel));
             }
         }
     }

@@ -37,6 +37,7 @@ mod search;
 mod sitemap;
 mod sources;
 mod taxonomies;
+mod template_syntax;
 mod theme;
 mod timeline;
 mod tvalue;

@@ -25,9 +25,13 @@ impl Site {
                     None if self.data.bodies_unreadable => {}
                     None => diags.push(
                         f.front_error(field, &needle, format!("unknown body id `{id}` in `{field}`"))
-                            .hint(format!(
-                                "add it to {BODIES_FILE} (id, kind, name) or use one of: {}",
-                                self.body_ids()
+                            .hint(crate::suggest::hint_with(
+                                id,
+                                self.data.bodies.iter().map(|b| b.id.as_str()),
+                                &format!(
+                                    "add it to {BODIES_FILE} (id, kind, name) or use one of: {}",
+                                    self.body_ids()
+                                ),
                             )),
                     ),
                     Some(b) if field == "regulators" && b.kind != BodyKind::Regulator => diags
@@ -87,6 +91,19 @@ mod tests {
             ("content/regions/china.en.md", &page),
             ("content/regions/china.zh.md", &page),
         ])
+    }
+
+    #[test]
+    fn a_misspelt_body_id_names_the_nearest() {
+        let d = build("regulators = [\"nmpaa\"]");
+        assert!(
+            d.iter()
+                .any(|l| l.contains("unknown body id `nmpaa` in `regulators`")
+                    && l.contains(
+                        "hint: did you mean `nmpa`? Otherwise add it to data/bodies.toml"
+                    )),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -143,9 +143,15 @@ impl LinkResolver for Resolver<'_> {
             Some(i) => Ok((key.to_string(), self.site.url(i))),
             // The target has errors of its own, reported already.
             None if self.site.broken_keys.contains(key) => Ok((key.to_string(), "#".into())),
-            None => Err(format!(
-                "there is no content/{key}.{lang}.md (nor a translation of it)"
-            )),
+            None => {
+                let keys: Vec<String> = self.site.files.iter().map(|f| f.key()).collect();
+                let near = crate::suggest::nearest(key, keys.iter().map(String::as_str))
+                    .map(|k| format!("; did you mean @/{k}.md?"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "there is no content/{key}.{lang}.md (nor a translation of it){near}"
+                ))
+            }
         }
     }
 
@@ -169,5 +175,10 @@ impl LinkResolver for Resolver<'_> {
     fn source_exists(&self, id: &str) -> bool {
         // An unreadable registry was reported already; do not call every citation unknown.
         self.site.data.source(id).is_some() || self.site.data.sources_unreadable
+    }
+
+    fn nearest_source(&self, id: &str) -> Option<String> {
+        let ids = self.site.data.sources.iter().map(|s| s.id.as_str());
+        crate::suggest::nearest(id, ids).map(str::to_string)
     }
 }

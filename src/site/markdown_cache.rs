@@ -53,6 +53,7 @@ enum Asked {
     Resolve(String, Result<(String, String), String>),
     Asset(String, Option<String>),
     Source(String, bool),
+    NearestSource(String, Option<String>),
 }
 
 impl Asked {
@@ -61,6 +62,7 @@ impl Asked {
             Asked::Resolve(q, a) => r.resolve(q) == *a,
             Asked::Asset(q, a) => r.asset(q) == *a,
             Asked::Source(q, a) => r.source_exists(q) == *a,
+            Asked::NearestSource(q, a) => r.nearest_source(q) == *a,
         }
     }
 }
@@ -93,6 +95,14 @@ impl LinkResolver for Recorder<'_> {
         self.asked
             .borrow_mut()
             .push(Asked::Source(id.to_string(), a));
+        a
+    }
+
+    fn nearest_source(&self, id: &str) -> Option<String> {
+        let a = self.inner.nearest_source(id);
+        self.asked
+            .borrow_mut()
+            .push(Asked::NearestSource(id.to_string(), a.clone()));
         a
     }
 }

@@ -100,6 +100,8 @@ pub struct Site {
     pub aliases: Vec<(String, usize)>,
     /// Keys of files that failed to parse (links to them are not reported twice).
     broken_keys: HashSet<String>,
+    /// Content files with `draft = true` left out (none when drafts are built).
+    pub drafts_left_out: usize,
     /// Warnings found while building.
     pub warnings: Vec<Diagnostic>,
     /// Page by language, then key.
@@ -118,11 +120,13 @@ impl Site {
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
         diags.extend(content.diagnostics);
+        let all = content.pages.len();
         let files: Vec<SourcePage> = content
             .pages
             .into_iter()
             .filter(|p| opts.drafts || !p.front.draft)
             .collect();
+        let drafts_left_out = all - files.len();
         let mut site = Site {
             config,
             paths,
@@ -134,6 +138,7 @@ impl Site {
             langs: BTreeMap::new(),
             aliases: Vec::new(),
             broken_keys: content.broken_keys,
+            drafts_left_out,
             warnings: Vec::new(),
             index: HashMap::new(),
             lists: Lists::default(),

@@ -65,11 +65,14 @@ impl Site {
                             .find_map(|l| present.get(l))
                             .copied()
                             .expect("a key has at least one language");
-                        missing.push(format!(
-                            "{lang}: {} (shows {})",
-                            key,
-                            self.files[from].file.display()
-                        ));
+                        // A version that failed to parse is reported as such, not as missing.
+                        if !self.broken_keys.contains(key) {
+                            missing.push(format!(
+                                "{lang}: {} (shows {})",
+                                key,
+                                self.files[from].file.display()
+                            ));
+                        }
                         (from, true)
                     }
                 };

@@ -39,10 +39,14 @@ impl Site {
                         &format!("\"{id}\""),
                         format!("unknown source id `{id}`"),
                     )
-                    .hint(format!(
-                        "add it to {} or use one of: {}",
-                        crate::data::SOURCES_FILE,
-                        self.source_ids()
+                    .hint(crate::suggest::hint_with(
+                        id,
+                        self.data.sources.iter().map(|s| s.id.as_str()),
+                        &format!(
+                            "add it to {} or use one of: {}",
+                            crate::data::SOURCES_FILE,
+                            self.source_ids()
+                        ),
                     )),
                 );
             }
@@ -85,9 +89,13 @@ impl Site {
                                 parent,
                                 format!("parent region `{parent}` does not exist"),
                             )
-                            .hint(format!(
-                                "use the slug of a page in content/regions/: {}",
-                                regions_list()
+                            .hint(crate::suggest::hint_with(
+                                parent,
+                                regions.iter().copied(),
+                                &format!(
+                                    "use the slug of a page in content/regions/: {}",
+                                    regions_list()
+                                ),
                             )),
                         );
                     }
@@ -109,15 +117,19 @@ impl Site {
                                 "",
                                 format!("unknown comparison dimension `{dim_id}`"),
                             )
-                            .hint(format!(
-                                "use one of the ids in {}: {}",
-                                crate::data::DIMENSIONS_FILE,
-                                self.data
-                                    .dimensions
-                                    .iter()
-                                    .map(|d| d.id.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                            .hint(crate::suggest::hint_with(
+                                dim_id,
+                                self.data.dimensions.iter().map(|d| d.id.as_str()),
+                                &format!(
+                                    "use one of the ids in {}: {}",
+                                    crate::data::DIMENSIONS_FILE,
+                                    self.data
+                                        .dimensions
+                                        .iter()
+                                        .map(|d| d.id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
                             )),
                         ),
                         Some(d) => {
@@ -147,9 +159,13 @@ impl Site {
                                 &format!("\"{region}\""),
                                 format!("related region `{region}` does not exist"),
                             )
-                            .hint(format!(
-                                "use the slug of a page in content/regions/: {}",
-                                regions_list()
+                            .hint(crate::suggest::hint_with(
+                                region,
+                                regions.iter().copied(),
+                                &format!(
+                                    "use the slug of a page in content/regions/: {}",
+                                    regions_list()
+                                ),
                             )),
                         );
                     }

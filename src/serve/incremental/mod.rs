@@ -71,6 +71,8 @@ pub struct Update {
     pub base_path: String,
     /// URL of each language's home page, under the base path: (code, `/atlas/zh/`).
     pub languages: Vec<(String, String)>,
+    /// Pages per language and drafts left out, for the summary line.
+    pub counts: crate::build::summary::SiteCounts,
 }
 
 /// Keeps the last good output in memory and brings it up to date.
@@ -256,6 +258,7 @@ impl Incremental {
             warnings: site.warnings.clone(),
             base_path,
             languages,
+            counts: crate::build::summary::SiteCounts::of(&site),
         };
         early(&update, &self.outputs);
 
