@@ -14,6 +14,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `atlas` binary (src/main.rs), so that the figures are those of
+/// `atlas lsp` (glibc's malloc took about a quarter of this benchmark's time).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use atlas::lsp::state::Workspace;
 
 fn rss_kib() -> u64 {
