@@ -81,6 +81,32 @@ impl Renderer<'_> {
             .enumerate()
             .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
             .collect();
+        // One numbering for the whole page: a source gets its number where the table (row by
+        // row, left to right) first cites it, and the page's source list links back there.
+        let mut numbers: Vec<(String, String, String)> = Vec::new();
+        for (d, cells) in site.data.dimensions.iter().zip(&table.cells) {
+            for (cell, &r) in cells.iter().zip(&table.regions) {
+                let Some(c) = cell else { continue };
+                if !numbers.iter().any(|(id, _, _)| id == &c.source) {
+                    let cell_id = format!("cell-{}-{}", d.id, site.file(r).stem);
+                    let label = format!(
+                        "{}{}{}",
+                        d.label.get(lang).map(String::as_str).unwrap_or(&d.id),
+                        self.t(lang, "colon"),
+                        crate::pictures::short_title(site, r)
+                    );
+                    numbers.push((c.source.clone(), cell_id, label));
+                }
+            }
+        }
+        let number_of = |id: &str| numbers.iter().position(|(s, _, _)| s == id).map(|i| i + 1);
+        let sources: Vec<Json> = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, (id, cell_id, label))| {
+                json!({"source": self.source_value(lang, id, Some(i + 1)), "back": cell_id, "back_label": label})
+            })
+            .collect();
         let rows: Vec<Json> = site
             .data
             .dimensions
@@ -92,7 +118,7 @@ impl Renderer<'_> {
                     .zip(&table.regions)
                     .map(|(cell, &r)| match cell {
                         Some(c) => {
-                            let n = site.pages[r].sources.iter().position(|s| s == &c.source).map(|i| i + 1);
+                            let n = number_of(&c.source);
                             json!({
                                 "known": true, "value": c.value, "display": self.cell_display(lang, d.kind, &c.value),
                                 "class": if d.kind == DimensionType::YesNoPartial { c.value.as_str() } else { "value" },
@@ -110,7 +136,7 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        json!({"regions": regions, "rows": rows, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
+        json!({"regions": regions, "rows": rows, "sources": sources, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
     }
 
     /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.
