@@ -129,20 +129,33 @@ fn compare_table_html_csv_json_agree_cell_by_cell() {
 fn compare_cells_link_to_region_and_source() {
     let s = built();
     let doc = s.html("public/zh/compare/index.html");
-    // The column header links to the region page; each cell links to its source there.
+    // The column header links to the region page.
     let heads = attr(&doc, "table.compare thead th a", "href");
     assert!(
         heads.contains(&"/atlas/zh/regions/beijing/".to_string()),
         "{heads:?}"
     );
-    let first = select(&doc, "table.compare tbody tr td")[0].html();
-    assert!(
-        first.contains("href=\"/atlas/zh/regions/beijing/#src-paper\""),
-        "{first}"
-    );
-    // The region page has that anchor.
-    let region = s.html("public/zh/regions/beijing/index.html");
-    assert_eq!(select(&region, "#src-paper").len(), 1);
+    // Each cell's citation is a link to the page's own source list, one numbering for the
+    // whole table: both regions cite "paper", and it is [1] in every cell.
+    let refs = select(&doc, "table.compare td a.src-ref");
+    assert_eq!(refs.len(), 5);
+    for r in &refs {
+        assert_eq!(r.value().attr("href"), Some("#src-paper"), "{}", r.html());
+        assert!(
+            r.text().collect::<String>().starts_with("[1]"),
+            "{}",
+            r.html()
+        );
+    }
+    // The list below the table has that entry, numbered once, and it links back to the
+    // first cell that cites it.
+    let entries = select(&doc, ".compare-sources ol > li");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].value().attr("id"), Some("src-paper"));
+    let back = attr(&doc, ".compare-sources a.src-back", "href");
+    assert_eq!(back, vec!["#cell-legislation-beijing".to_string()]);
+    assert_eq!(select(&doc, "#cell-legislation-beijing").len(), 1);
+    assert_eq!(select(&doc, "#src-paper").len(), 1);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The comparison table of one language (regions by dimensions): its value, made once per
-//! language, and its three files (`/<lang>/compare/` HTML, `table.csv`, `table.json`), plus
+//! language, and its files (`/<lang>/compare/` HTML, `table.csv`, `table-long.csv`, `table.json`), plus
 //! how a cell's value is shown. Takes the site's table; must not fill cells (the site model
 //! does).
 
@@ -12,7 +12,7 @@ use crate::data::DimensionType;
 use crate::diagnostics::Diagnostic;
 
 impl Renderer<'_> {
-    /// The comparison page and its CSV and JSON.
+    /// The comparison page, its two CSVs (wide and long) and its JSON.
     pub(super) fn compare_files(&self, lang: &str) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
         // The table is made once for its three files, and dropped with them.
@@ -28,6 +28,10 @@ impl Renderer<'_> {
             more: vec![
                 (format!("{lang}/compare/table.csv"), csv),
                 (format!("{lang}/compare/table.json"), json),
+                (
+                    format!("{lang}/compare/table-long.csv"),
+                    long_csv(lang, &table),
+                ),
             ],
         })
     }
@@ -67,6 +71,10 @@ impl Renderer<'_> {
             &self.reviewed(site.langs[lang].compare.regions.iter().copied()),
         );
         c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
+        c.insert(
+            "long_csv_url",
+            &format!("{base}{lang}/compare/table-long.csv"),
+        );
         c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
         let html = self.render_template("compare.html", &c)?;
         Ok(html)
@@ -81,6 +89,32 @@ impl Renderer<'_> {
             .enumerate()
             .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
             .collect();
+        // One numbering for the whole page: a source gets its number where the table (row by
+        // row, left to right) first cites it, and the page's source list links back there.
+        let mut numbers: Vec<(String, String, String)> = Vec::new();
+        for (d, cells) in site.data.dimensions.iter().zip(&table.cells) {
+            for (cell, &r) in cells.iter().zip(&table.regions) {
+                let Some(c) = cell else { continue };
+                if !numbers.iter().any(|(id, _, _)| id == &c.source) {
+                    let cell_id = format!("cell-{}-{}", d.id, site.file(r).stem);
+                    let label = format!(
+                        "{}{}{}",
+                        d.label.get(lang).map(String::as_str).unwrap_or(&d.id),
+                        self.t(lang, "colon"),
+                        crate::pictures::short_title(site, r)
+                    );
+                    numbers.push((c.source.clone(), cell_id, label));
+                }
+            }
+        }
+        let number_of = |id: &str| numbers.iter().position(|(s, _, _)| s == id).map(|i| i + 1);
+        let sources: Vec<Json> = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, (id, cell_id, label))| {
+                json!({"source": self.source_value(lang, id, Some(i + 1)), "back": cell_id, "back_label": label})
+            })
+            .collect();
         let rows: Vec<Json> = site
             .data
             .dimensions
@@ -92,7 +126,7 @@ impl Renderer<'_> {
                     .zip(&table.regions)
                     .map(|(cell, &r)| match cell {
                         Some(c) => {
-                            let n = site.pages[r].sources.iter().position(|s| s == &c.source).map(|i| i + 1);
+                            let n = number_of(&c.source);
                             json!({
                                 "known": true, "value": c.value, "display": self.cell_display(lang, d.kind, &c.value),
                                 "class": if d.kind == DimensionType::YesNoPartial { c.value.as_str() } else { "value" },
@@ -110,7 +144,7 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        json!({"regions": regions, "rows": rows, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
+        json!({"regions": regions, "rows": rows, "sources": sources, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
     }
 
     /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.
@@ -147,6 +181,53 @@ impl Renderer<'_> {
         json.push(b'\n');
         (csv, json)
     }
+}
+
+/// The long CSV (UTF-8 with BOM): one row per cell of the table, unknown cells included,
+/// with the coded value beside the displayed one, for reuse in other tools.
+/// Columns: `dimension`, `region`, `lang`, `value` (coded: `yes`/`no`/`partial`/
+/// `not_among_named`, an ISO date, a number or the text; empty when unknown), `display`,
+/// `source` (source id), `note`, `inferred` (`true`/`false`), `inferred_note`.
+fn long_csv(lang: &str, table: &Json) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "dimension",
+        "region",
+        "lang",
+        "value",
+        "display",
+        "source",
+        "note",
+        "inferred",
+        "inferred_note",
+    ];
+    let _ = w.write_record(header);
+    let regions: Vec<&str> = table["regions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["slug"].as_str().unwrap_or(""))
+        .collect();
+    let text = |v: &Json| v.as_str().unwrap_or("").to_string();
+    for row in table["rows"].as_array().into_iter().flatten() {
+        for (c, region) in row["cells"].as_array().into_iter().flatten().zip(&regions) {
+            let rec = [
+                text(&row["id"]),
+                region.to_string(),
+                lang.to_string(),
+                text(&c["value"]),
+                text(&c["display"]),
+                text(&c["source"]["id"]),
+                text(&c["note"]),
+                c["inferred"].as_bool().unwrap_or(false).to_string(),
+                text(&c["inferred_note"]),
+            ];
+            let _ = w.write_record(rec.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        }
+    }
+    let mut csv = "\u{feff}".as_bytes().to_vec();
+    csv.extend(w.into_inner().unwrap_or_default());
+    csv
 }
 
 /// A CSV cell as a spreadsheet program may open it safely (OWASP, "CSV injection"): a cell
