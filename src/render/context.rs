@@ -182,12 +182,16 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Value {
     });
     let region = f.front.region.as_ref().map(|r| obj! {"kind": r.kind.key(), "kind_label": theme.i18n.t(lang, &format!("kind_{}", r.kind.key()))});
     let url = site.url(i);
-    // In lists, in-page anchors of the summary must point at the page itself.
+    // In lists, in-page anchors of the summary must point at the page itself, and the
+    // citations lose their ids (`cite-1-1`), which belong to the page (a list shows several).
     let summary = &site.body(i).summary;
     let summary = if !theme.uses_summary {
         Value::none()
     } else if summary.contains("href=\"#") {
-        summary.replace("href=\"#", &format!("href=\"{url}#")).tv()
+        summary
+            .replace("<a id=\"cite-", "<a data-cite=\"")
+            .replace("href=\"#", &format!("href=\"{url}#"))
+            .tv()
     } else {
         summary.tv()
     };
