@@ -68,6 +68,7 @@ impl Renderer<'_> {
         );
         c.insert("csv_url", &format!("{base}{lang}/compare/table.csv"));
         c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
+        c.insert_value("cite", self.compare_cite_value(lang));
         let html = self.render_template("compare.html", &c)?;
         Ok(html)
     }

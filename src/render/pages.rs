@@ -81,6 +81,7 @@ impl Renderer<'_> {
             );
         }
         c.insert_value("page", self.page_value(i));
+        c.insert_value("cite", self.page_cite_value(i));
         let html = self.render_template(&template, &c)?;
         Ok((format!("{}index.html", p.path), html))
     }
