@@ -75,6 +75,11 @@ pub(super) fn common_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, Co
         c.insert("nav", &nav);
         c.insert("base_path", &base);
         c.insert("home_url", &format!("{base}{lang}/"));
+        // "How this atlas is made" (content/about/methods.<lang>.md), linked when the site has it.
+        c.insert(
+            "methods_url",
+            &site.page(lang, "about/methods").map(|i| site.url(i)),
+        );
         c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
         common.insert(lang.to_string(), c);
     }
