@@ -77,4 +77,97 @@ fn licence_comes_from_config() {
         vec!["https://creativecommons.org/licenses/by/4.0/"]
     );
     assert!(text(&select(&doc, ".cite-license")[0]).contains("CC BY 4.0"));
+    // The Dataset record names it too.
+    let ds = json_ld_blocks(&s)
+        .into_iter()
+        .find(|(_, v)| v["@type"] == "Dataset")
+        .unwrap()
+        .1;
+    assert_eq!(ds["license"], "https://creativecommons.org/licenses/by/4.0/");
+}
+
+/// Every JSON-LD block of a built site, parsed as JSON: (file, value).
+fn json_ld_blocks(s: &Site) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(s.path("public")) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(e.path()).unwrap());
+        for script in select(&doc, "script[type=\"application/ld+json\"]") {
+            let text: String = script.text().collect();
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|err| panic!("{:?}: {err}: {text}", e.path()));
+            out.push((e.path().display().to_string(), v));
+        }
+    }
+    out
+}
+
+#[test]
+fn json_ld_parses_and_has_the_required_keys() {
+    let s = fixture("basic");
+    // A title that tries to end the script element and open a comment.
+    s.edit(
+        "content/regions/beijing.en.md",
+        "title = \"Beijing\"",
+        "title = \"Beijing </script><!-- & <b>\"",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let blocks = json_ld_blocks(&s);
+    let (mut articles, mut datasets) = (0, 0);
+    for (file, v) in &blocks {
+        assert_eq!(v["@context"], "https://schema.org", "{file}");
+        match v["@type"].as_str() {
+            Some("Article") => {
+                articles += 1;
+                for k in ["headline", "inLanguage", "url", "citation"] {
+                    assert!(!v[k].is_null(), "{file}: no {k}");
+                }
+                assert!(
+                    v["url"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("https://example.org/atlas/")
+                );
+                for c in v["citation"].as_array().unwrap() {
+                    assert!(c["url"].is_string(), "{file}: citation without URL {c}");
+                }
+            }
+            Some("Dataset") => {
+                datasets += 1;
+                for k in ["name", "description", "distribution", "url"] {
+                    assert!(!v[k].is_null(), "{file}: no {k}");
+                }
+                let formats: Vec<&str> = v["distribution"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["encodingFormat"].as_str().unwrap())
+                    .collect();
+                assert_eq!(formats, vec!["text/csv", "application/json"], "{file}");
+                // No licence is set in the fixture: none is made up.
+                assert!(v["license"].is_null(), "{file}");
+            }
+            other => panic!("{file}: unexpected @type {other:?}"),
+        }
+    }
+    assert!(articles >= 4, "{articles} articles");
+    assert_eq!(datasets, 2, "one Dataset per language");
+    // The hostile title came through as data, whole.
+    let page = s.read("public/en/regions/beijing/index.html");
+    let ld = json_ld_blocks(&s)
+        .into_iter()
+        .find(|(f, v)| f.ends_with("en/regions/beijing/index.html") && v["@type"] == "Article")
+        .unwrap()
+        .1;
+    assert_eq!(ld["headline"], "Beijing </script><!-- & <b>");
+    assert_eq!(
+        page.matches("</script>").count(),
+        page.matches("<script").count()
+    );
+    // The page's dated review is its dateModified.
+    assert_eq!(ld["dateModified"].as_str().unwrap().len(), 10);
 }

@@ -3,6 +3,8 @@
 //! site's title, the page's title, language, review date and URL; gives strings and file
 //! bytes. Must not invent a date: without one, APA says "n.d." and GB/T leaves the
 //! update date out. Which pages get a box is the renderer's choice, not this module's.
+//! Also the pages' schema.org JSON-LD (`Article`; `Dataset` for the comparison data), with
+//! a licence only when `[extra] license` is set.
 
 use tera::Value;
 
@@ -199,7 +201,79 @@ impl Renderer<'_> {
             &p.path,
             self.lastmod(i),
         );
-        self.cite_value_of(&w, &p.path)
+        let mut v = self
+            .cite_value_of(&w, &p.path)
+            .into_map()
+            .unwrap_or_default();
+        v.insert(
+            tera::value::Key::Str("jsonld"),
+            Value::from_serializable(&self.article_ld(&w, &p.sources)),
+        );
+        Value::from(v)
+    }
+
+    /// The licence as schema.org wants it: `[extra] license_url`, else `[extra] license`.
+    fn license(&self) -> Option<String> {
+        let extra = &self.site.config.extra;
+        extra
+            .get("license_url")
+            .or_else(|| extra.get("license"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// schema.org `Article`: the page, its review date and the sources it cites that have a URL.
+    fn article_ld(&self, w: &Work, sources: &[String]) -> serde_json::Value {
+        let citation: Vec<serde_json::Value> = sources
+            .iter()
+            .filter_map(|id| self.site.data.sources.iter().find(|s| &s.id == id))
+            .filter_map(|s| {
+                let url = s.url.as_ref()?;
+                Some(serde_json::json!({"@type": "CreativeWork", "name": &s.title, "url": url}))
+            })
+            .collect();
+        let mut ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": w.title,
+            "inLanguage": w.lang_tag,
+            "url": &w.url,
+            "isPartOf": {"@type": "WebSite", "name": w.site},
+            "publisher": {"@type": "Organization", "name": w.site},
+            "citation": citation,
+        });
+        if let Some(d) = w.updated {
+            ld["dateModified"] = d.to_string().into();
+        }
+        if let Some(l) = self.license() {
+            ld["license"] = l.into();
+        }
+        ld
+    }
+
+    /// schema.org `Dataset`: the comparison table and its CSV and JSON files.
+    fn dataset_ld(&self, lang: &str, w: &Work, path: &str) -> serde_json::Value {
+        let file = |name: &str| super::context::permalink(self.site, &format!("{path}{name}"));
+        let mut ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Dataset",
+            "name": format!("{} · {}", w.title, w.site),
+            "description": self.t(lang, "dataset_description"),
+            "inLanguage": w.lang_tag,
+            "url": &w.url,
+            "creator": {"@type": "Organization", "name": w.site},
+            "distribution": [
+                {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": file("table.csv")},
+                {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": file("table.json")},
+            ],
+        });
+        if let Some(d) = w.updated {
+            ld["dateModified"] = d.to_string().into();
+        }
+        if let Some(l) = self.license() {
+            ld["license"] = l.into();
+        }
+        ld
     }
 
     /// `cite.bib` and `cite.ris` beside page `i` (none for indexes).
@@ -233,7 +307,12 @@ impl Renderer<'_> {
         let title = self.t(lang, "compare");
         let (path, updated) = self.compare_work(lang);
         let w = self.work(lang, &title, &path, updated);
-        self.cite_value_of(&w, &path)
+        let mut v = self.cite_value_of(&w, &path).into_map().unwrap_or_default();
+        v.insert(
+            tera::value::Key::Str("jsonld"),
+            Value::from_serializable(&self.dataset_ld(lang, &w, &path)),
+        );
+        Value::from(v)
     }
 
     /// `cite.bib` and `cite.ris` beside `/<lang>/compare/index.html`.
