@@ -83,7 +83,10 @@ fn licence_comes_from_config() {
         .find(|(_, v)| v["@type"] == "Dataset")
         .unwrap()
         .1;
-    assert_eq!(ds["license"], "https://creativecommons.org/licenses/by/4.0/");
+    assert_eq!(
+        ds["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
 }
 
 /// Every JSON-LD block of a built site, parsed as JSON: (file, value).
