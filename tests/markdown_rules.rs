@@ -148,7 +148,7 @@ fn soft_break_after_citation_or_link_between_chinese() {
     let r = render("中文[@s1]\n继续");
     assert_eq!(
         r.html,
-        "<p>中文<sup class=\"cite\">[<a href=\"#src-s1\">1</a>]</sup>继续</p>\n"
+        "<p>中文<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-s1\">1</a>]</sup>继续</p>\n"
     );
     assert_eq!(r.text, "中文继续");
     let r = render("见[北京](@/regions/beijing.md)\n继续");
@@ -296,13 +296,14 @@ fn citations_are_numbered_and_checked() {
     assert_eq!(r.citations, vec!["s2", "s1"]);
     assert!(
         r.html
-            .contains("<sup class=\"cite\">[<a href=\"#src-s2\">1</a>]</sup>"),
+            .contains("<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-s2\">1</a>]</sup>"),
         "{}",
         r.html
     );
     assert!(
-        r.html
-            .contains("href=\"#src-s1\">2</a>, <a href=\"#src-s2\">1</a>"),
+        r.html.contains(
+            "<a id=\"cite-2-1\" href=\"#src-s1\">2</a>, <a id=\"cite-1-2\" href=\"#src-s2\">1</a>"
+        ),
         "{}",
         r.html
     );

@@ -214,7 +214,15 @@ fn sources_are_listed_and_numbered() {
     // Inline citations first, then front matter sources.
     assert_eq!(ids, vec!["src-paper", "src-news"]);
     let page = s.read("public/zh/regions/beijing/index.html");
-    assert!(page.contains("<sup class=\"cite\">[<a href=\"#src-paper\">1</a>]</sup>"));
+    assert!(
+        page.contains("<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-paper\">1</a>]</sup>")
+    );
+    // The source list links back to the first citation; a source not cited in the text
+    // (front matter only) has no way back.
+    assert_eq!(
+        attr(&doc, ".sources li .src-back", "href"),
+        vec!["#cite-1-1"]
+    );
     // The registry page lists every source with the pages that cite it.
     let reg = s.html("public/en/sources/index.html");
     assert_eq!(

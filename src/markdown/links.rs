@@ -99,11 +99,16 @@ pub(super) fn citation_html(
             Some(i) => i + 1,
             None => {
                 out.citations.push(id.to_string());
+                out.citation_counts.push(0);
                 out.citations.len()
             }
         };
+        out.citation_counts[n - 1] += 1;
+        let k = out.citation_counts[n - 1];
         let id_esc = escape_html(id);
-        parts.push(format!("<a href=\"#src-{id_esc}\">{n}</a>"));
+        parts.push(format!(
+            "<a id=\"cite-{n}-{k}\" href=\"#src-{id_esc}\">{n}</a>"
+        ));
     }
     format!("<sup class=\"cite\">[{}]</sup>", parts.join(", "))
 }

@@ -96,6 +96,9 @@ pub struct Rendered {
     pub links: Vec<PageLink>,
     /// Cited source ids in order of first citation.
     pub citations: Vec<String>,
+    /// How many times each of `citations` is cited so far (same order): the k-th citation
+    /// of source n carries the id `cite-n-k`, which the source list links back to.
+    pub citation_counts: Vec<usize>,
     /// Words: CJK characters plus non-CJK words.
     pub word_count: usize,
     /// Minutes, at least 1.

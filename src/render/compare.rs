@@ -76,6 +76,7 @@ impl Renderer<'_> {
             &format!("{base}{lang}/compare/table-long.csv"),
         );
         c.insert("json_url", &format!("{base}{lang}/compare/table.json"));
+        c.insert_value("cite", self.compare_cite_value(lang));
         let html = self.render_template("compare.html", &c)?;
         Ok(html)
     }

@@ -75,6 +75,11 @@ pub(super) fn common_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, Co
         c.insert("nav", &nav);
         c.insert("base_path", &base);
         c.insert("home_url", &format!("{base}{lang}/"));
+        // "How this atlas is made" (content/about/methods.<lang>.md), linked when the site has it.
+        c.insert(
+            "methods_url",
+            &site.page(lang, "about/methods").map(|i| site.url(i)),
+        );
         c.insert("taxonomies", &site.langs[lang].taxonomies.iter().map(|t| json!({"id": t.id, "title": theme.i18n.t(lang, &format!("tax_{}", t.id)), "url": format!("{base}{lang}/{}/", t.id), "count": t.terms.len()})).collect::<Vec<_>>());
         common.insert(lang.to_string(), c);
     }
@@ -182,12 +187,16 @@ fn page_ref(site: &Site, theme: &Theme, i: usize) -> Value {
     });
     let region = f.front.region.as_ref().map(|r| obj! {"kind": r.kind.key(), "kind_label": theme.i18n.t(lang, &format!("kind_{}", r.kind.key()))});
     let url = site.url(i);
-    // In lists, in-page anchors of the summary must point at the page itself.
+    // In lists, in-page anchors of the summary must point at the page itself, and the
+    // citations lose their ids (`cite-1-1`), which belong to the page (a list shows several).
     let summary = &site.body(i).summary;
     let summary = if !theme.uses_summary {
         Value::none()
     } else if summary.contains("href=\"#") {
-        summary.replace("href=\"#", &format!("href=\"{url}#")).tv()
+        summary
+            .replace("<a id=\"cite-", "<a data-cite=\"")
+            .replace("href=\"#", &format!("href=\"{url}#"))
+            .tv()
     } else {
         summary.tv()
     };

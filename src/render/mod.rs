@@ -24,6 +24,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::site::Site;
 
+mod cite;
 mod compare;
 mod context;
 mod errors;
@@ -161,7 +162,11 @@ impl<'a> Renderer<'a> {
     ) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
         let (path, bytes) = match job {
-            Job::Compare(lang) => return self.compare_files(lang),
+            Job::Compare(lang) => {
+                let mut w = self.compare_files(lang)?;
+                w.more.extend(self.compare_cite_files(lang));
+                return Ok(w);
+            }
             Job::Feed(lang) => (format!("{lang}/atom.xml"), self.feed(lang).into_bytes()),
             Job::SearchIndex(lang) => return Ok(self.search_index(lang, early)),
             Job::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
@@ -175,11 +180,11 @@ impl<'a> Renderer<'a> {
                 (path, html)
             }
         };
-        Ok(Written {
-            path,
-            bytes,
-            more: Vec::new(),
-        })
+        let more = match job {
+            Job::Page(i) => self.page_cite_files(*i),
+            _ => Vec::new(),
+        };
+        Ok(Written { path, bytes, more })
     }
 
     /// The HTML page of a job made from a template.

@@ -81,6 +81,7 @@ impl Renderer<'_> {
             );
         }
         c.insert_value("page", self.page_value(i));
+        c.insert_value("cite", self.page_cite_value(i));
         let html = self.render_template(&template, &c)?;
         Ok((format!("{}index.html", p.path), html))
     }
@@ -181,7 +182,7 @@ impl Renderer<'_> {
             "fallback": p.fallback, "content": &body.html, "summary": &body.summary, "toc": super::tvalue::ser(&body.toc),
             "reading_time": body.reading_time, "word_count": body.word_count,
             "backlinks": p.backlinks.iter().map(|&j| link(j)).collect::<Vec<_>>(),
-            "sources": sources, "region": region, "drug": drug, "section_index": section_index,
+            "sources": sources, "n_cited": body.citations.len(), "region": region, "drug": drug, "section_index": section_index,
             "file": f.file.to_string_lossy().as_ref(),
         }
     }

@@ -110,6 +110,7 @@ impl Theme {
                 (lang.clone(), values)
             })
             .collect();
+        tera.register_filter("json", json_filter);
         tera.register_function(
             "trans",
             move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
@@ -221,5 +222,45 @@ mod tests {
         assert!(!super::mentions_summary(
             "<details><summary>{{ t }}</summary></details>"
         ));
+    }
+}
+
+/// `{{ value | json }}`: the value as JSON, safe inside a `<script>` element and in HTML:
+/// `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, so no value can close
+/// the element (`</script>`) or open a comment.
+fn json_filter(val: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
+    let text =
+        serde_json::to_string(&val).map_err(|e| tera::Error::message(format!("json: {e}")))?;
+    Ok(Value::safe_string(&json_for_script(&text)))
+}
+
+/// JSON text with `<`, `>` and `&` escaped (still the same JSON value).
+pub(crate) fn json_for_script(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::json_for_script;
+
+    #[test]
+    fn script_end_cannot_appear() {
+        let text = serde_json::to_string(&serde_json::json!({"a": "</script><!-- & x"})).unwrap();
+        let out = json_for_script(&text);
+        assert!(
+            !out.contains('<') && !out.contains('>') && !out.contains('&'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["a"], "</script><!-- & x");
     }
 }
