@@ -268,6 +268,45 @@ fn taxonomy_pages_with_counts() {
 }
 
 #[test]
+fn term_pages_switch_language_to_the_same_term() {
+    let s = built();
+    let doc = s.html("public/zh/indications/急性移植物抗宿主病/index.html");
+    let en = "/atlas/en/indications/acute-graft-versus-host-disease/";
+    assert_eq!(attr(&doc, ".lang-switcher a", "href"), vec![en.to_string()]);
+    let alternates = attr(&doc, "link[rel=alternate][hreflang=en]", "href");
+    assert!(
+        alternates.len() == 1 && alternates[0].ends_with(en),
+        "{alternates:?}"
+    );
+    let doc = s.html("public/en/status/approved/index.html");
+    assert_eq!(
+        attr(&doc, ".lang-switcher a", "href"),
+        vec!["/atlas/zh/status/approved/".to_string()]
+    );
+}
+
+#[test]
+fn a_term_whose_pages_differ_by_language_switches_to_the_list() {
+    // The Chinese page names a second indication the English one does not: that term's
+    // pages have no English term with their translations.
+    let s = fixture("basic");
+    s.edit(
+        "content/drugs/remestemcel.zh.md",
+        "indications = [\"急性移植物抗宿主病\"]",
+        "indications = [\"急性移植物抗宿主病\", \"克罗恩病\"]",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let doc = s.html("public/zh/indications/克罗恩病/index.html");
+    assert_eq!(
+        attr(&doc, ".lang-switcher a", "href"),
+        vec!["/atlas/en/indications/".to_string()]
+    );
+    // No hreflang alternate claims the list is this term's translation.
+    assert!(attr(&doc, "link[rel=alternate][hreflang=en]", "href").is_empty());
+}
+
+#[test]
 fn untranslated_page_adds_no_terms_to_the_other_language() {
     // With no English file, /en/drugs/remestemcel/ shows the Chinese file, whose
     // indications and tissue source are Chinese: they are not English terms.

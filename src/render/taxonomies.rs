@@ -47,12 +47,33 @@ impl Renderer<'_> {
         let t = &site.langs[lang].taxonomies[ti];
         let term = &t.terms[term];
         let path = format!("{lang}/{}/{}/", t.id, term.slug);
-        // A term's name differs by language; its translation is the other language's taxonomy list.
-        let mut c = self.ctx(
-            lang,
-            &path,
-            self.generated_translations(&format!("{}/", t.id)),
-        );
+        // A term's name may differ by language: its translation is the term with the
+        // translations of its pages, or else the other language's taxonomy list.
+        let translations = self
+            .generated_translations(&format!("{}/", t.id))
+            .into_iter()
+            .map(|mut tr| {
+                let l = tr["lang"].as_str().unwrap_or_default().to_string();
+                let slug = if l == lang {
+                    Some(term.slug.as_str())
+                } else {
+                    term.translations
+                        .iter()
+                        .find(|(tl, _)| *tl == l)
+                        .map(|(_, s)| s.as_str())
+                };
+                if let Some(slug) = slug {
+                    let rest = format!("{l}/{}/{slug}/", t.id);
+                    tr["url"] = json!(format!("{base}{rest}"));
+                    tr["permalink"] = json!(super::context::permalink(site, &rest));
+                } else {
+                    // The switch still leads to the list; no hreflang alternate claims it.
+                    tr["fallback"] = json!(true);
+                }
+                tr
+            })
+            .collect();
+        let mut c = self.ctx(lang, &path, translations);
         c.insert("title", &self.term_name(lang, t.id, &term.name));
         c.insert("taxonomy", &t.id);
         c.insert("taxonomy_title", &self.t(lang, &format!("tax_{}", t.id)));

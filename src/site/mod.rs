@@ -162,6 +162,7 @@ impl Site {
             let model = site.lang_model(l, &mut diags);
             site.langs.insert(l.to_string(), model);
         }
+        site.link_term_translations();
         site.warn_unused_sources();
         if diags.has_errors() {
             diags.extend(site.warnings);

@@ -387,7 +387,7 @@ impl<'a> Fingerprints<'a> {
                 self.global(l).hash(&mut h);
                 let t = &site.langs[l].taxonomies[*ti];
                 let term = &t.terms[*k];
-                (&term.name, &term.slug).hash(&mut h);
+                (&term.name, &term.slug, &term.translations).hash(&mut h);
                 for &j in &term.pages {
                     self.refs[j].hash(&mut h);
                 }
