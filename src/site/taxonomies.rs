@@ -9,6 +9,7 @@ use super::output_paths::{MAX_NAME_BYTES, short};
 use crate::content::{Kind, SourcePage};
 use crate::diagnostics::{Diagnostic, locate};
 use crate::markdown::slugify;
+use crate::schema::DrugStatus;
 
 /// A taxonomy term with its pages.
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ pub struct Term {
 pub struct Taxonomy {
     /// URL segment and i18n key: `indications`, `cell-sources`, `status`, `tags`.
     pub id: &'static str,
-    /// Terms, most pages first, then by name.
+    /// Terms, most pages first, then by name; statuses in pipeline order.
     pub terms: Vec<Term>,
     /// Term index by slug.
     by_slug: HashMap<String, usize>,
@@ -100,7 +101,9 @@ impl Site {
                 _ => None,
             }
         };
-        let mut found: Vec<(String, usize, usize, Vec<(String, String)>)> = Vec::new();
+        // (language, taxonomy index, term index, its translations)
+        type Found = (String, usize, usize, Vec<(String, String)>);
+        let mut found: Vec<Found> = Vec::new();
         for (lang, m) in &self.langs {
             for (ti, t) in m.taxonomies.iter().enumerate() {
                 for (k, term) in t.terms.iter().enumerate() {
@@ -176,7 +179,14 @@ impl Site {
                         }
                     })
                     .collect();
-                terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name)));
+                if id == "status" {
+                    // Pipeline order, from the first trials allowed to approval.
+                    terms.sort_by_key(|t| DrugStatus::pipeline_position(&t.name));
+                } else {
+                    terms.sort_by(|a, b| {
+                        b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name))
+                    });
+                }
                 let by_slug = terms
                     .iter()
                     .enumerate()
