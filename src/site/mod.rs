@@ -202,10 +202,12 @@ impl Site {
     fn lang_model(&self, lang: &str, diags: &mut Diagnostics) -> LangModel {
         let mut errors = Vec::new();
         let taxonomies = self.taxonomies(lang, &mut errors);
+        diags.extend(std::mem::take(&mut errors));
+        let timeline = self.timeline(lang, &mut errors);
         diags.extend(errors);
         LangModel {
             compare: self.compare_table(lang),
-            timeline: self.timeline(lang),
+            timeline,
             taxonomies,
         }
     }

@@ -236,15 +236,10 @@ impl<'a> Fingerprints<'a> {
             compare.insert(lang.clone(), h.finish());
             let mut h = Xxh3::new();
             for e in &m.timeline {
-                (
-                    e.date,
-                    e.kind,
-                    &e.title,
-                    &e.source,
-                    &e.inferred,
-                    meta[e.page],
-                )
-                    .hash(&mut h);
+                (e.date, e.kind, &e.title, &e.source, &e.inferred, &e.anchor).hash(&mut h);
+                for p in e.pages() {
+                    meta[p].hash(&mut h);
+                }
             }
             timeline.insert(lang.clone(), h.finish());
         }
