@@ -286,7 +286,8 @@ fn pictures_are_inline_svg_with_text_alternatives_in_both_languages() {
         assert_eq!(select(&doc, "svg.pic-timeline.pic-wide").len(), 1);
         assert_eq!(select(&doc, "svg.pic-timeline.pic-narrow").len(), 1);
         for svg in svgs {
-            assert_eq!(svg.value().attr("role"), Some("img"));
+            // Its marks are links to the list: a group, not an opaque image.
+            assert_eq!(svg.value().attr("role"), Some("group"));
             let ids: Vec<&str> = svg
                 .value()
                 .attr("aria-labelledby")
@@ -299,11 +300,19 @@ fn pictures_are_inline_svg_with_text_alternatives_in_both_languages() {
             }
             let title = text(&select(&doc, &format!("#{}", ids[0]))[0]);
             assert!(title.contains(word), "{lang}: {title}");
-            // The list of events beside the picture has as many entries as the picture marks.
-            let marks = svg
-                .select(&scraper::Selector::parse(".tl-event").unwrap())
-                .count();
-            assert_eq!(select(&doc, "ol.timeline li").len(), marks);
+            // The list of events beside the picture has an entry for each event the picture
+            // marks (no event of this site is shared: one mark each), and each mark links to
+            // its entry.
+            let marks: Vec<String> = svg
+                .select(&scraper::Selector::parse("a.tl-event").unwrap())
+                .map(|a| a.value().attr("href").unwrap().to_string())
+                .collect();
+            let ids: Vec<String> = attr(&doc, "ol.timeline li", "id")
+                .into_iter()
+                .map(|id| format!("#{id}"))
+                .collect();
+            assert_eq!(ids.len(), marks.len());
+            assert!(marks.iter().all(|m| ids.contains(m)), "{marks:?} {ids:?}");
         }
         let doc = s.html(&format!("public/{lang}/compare/index.html"));
         assert_eq!(select(&doc, "svg.pic-coverage[role=img]").len(), 1);
