@@ -17,6 +17,7 @@ import { launch } from '../lib/browser.mjs';
 import { buildSite, REPO } from '../lib/site.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(REPO, 'docs', 'screenshots');
 const FIVE = ['beijing', 'shanghai', 'shenzhen', 'hunan', 'hainan-boao'];
 const PHONE = { width: 375, height: 740 };
 const DESKTOP = { width: 1280, height: 860 };
@@ -224,3 +225,20 @@ for (const lang of ['zh', 'en']) {
     });
   });
 }
+
+describe('compare screenshots', () => {
+  for (const lang of ['en', 'zh']) {
+    test(`compare-phone-${lang}-375.png: two regions picked, side by side`, async () => {
+      const { page, context } = await open(ownServer, `/${lang}/compare/?regions=beijing,shenzhen`, { viewport: PHONE });
+      try {
+        await page.locator('#cmp-tools').evaluate((el) => el.scrollIntoView());
+        await page.evaluate(() => document.fonts.ready);
+        fs.mkdirSync(SHOTS, { recursive: true });
+        const buf = await page.screenshot({ path: path.join(SHOTS, `compare-phone-${lang}-375.png`) });
+        assert.ok(buf.length > 5000 && buf.length < 600 * 1024, `${buf.length} bytes`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
