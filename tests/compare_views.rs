@@ -9,10 +9,7 @@ use common::select;
 /// Adds Japan (a foreign region, weight 0: first in the section) with comparison values.
 fn with_japan() -> common::Site {
     let s = common::fixture("basic");
-    for (lang, title, text) in [
-        ("en", "Japan", "dual track"),
-        ("zh", "日本", "双轨制"),
-    ] {
+    for (lang, title, text) in [("en", "Japan", "dual track"), ("zh", "日本", "双轨制")] {
         s.write(
             &format!("content/regions/japan.{lang}.md"),
             &format!(
@@ -26,7 +23,8 @@ fn with_japan() -> common::Site {
 }
 
 fn table_json(s: &common::Site, lang: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(s.path(&format!("public/{lang}/compare/table.json"))).unwrap();
+    let text =
+        std::fs::read_to_string(s.path(&format!("public/{lang}/compare/table.json"))).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -108,7 +106,10 @@ fn other_regions_follow_the_default_view_and_are_exported() {
             })
             .collect();
         assert_eq!(boxes, want, "{lang}");
-        assert_eq!(select(&doc, ".region-group-other legend, .tool-regions legend").len(), 1);
+        assert_eq!(
+            select(&doc, ".region-group-other legend, .tool-regions legend").len(),
+            1
+        );
         assert_eq!(select(&doc, "#cmp-others-note").len(), 1);
     }
 }
@@ -121,7 +122,10 @@ fn without_other_regions_there_is_no_other_group() {
     let json = table_json(&s, "en");
     assert_eq!(
         regions(&json),
-        [("beijing".to_string(), true), ("shanghai".to_string(), true)]
+        [
+            ("beijing".to_string(), true),
+            ("shanghai".to_string(), true)
+        ]
     );
     assert_eq!(json["table"]["other_regions"], 0);
     let doc = s.html("public/en/compare/index.html");
