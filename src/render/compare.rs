@@ -88,7 +88,7 @@ impl Renderer<'_> {
             .regions
             .iter()
             .enumerate()
-            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count()}))
+            .map(|(ri, &r)| json!({"key": site.pages[r].key, "slug": site.file(r).stem, "title": site.file(r).front.title, "short_title": crate::pictures::short_title(site, r), "url": site.url(r), "known": table.cells.iter().filter(|row| row[ri].is_some()).count(), "default": table.default.get(ri).copied().unwrap_or(true)}))
             .collect();
         // One numbering for the whole page: a source gets its number where the table (row by
         // row, left to right) first cites it, and the page's source list links back there.
@@ -145,7 +145,8 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        json!({"regions": regions, "rows": rows, "sources": sources, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown()})
+        let others = table.default.iter().filter(|d| !**d).count();
+        json!({"regions": regions, "rows": rows, "sources": sources, "known": table.known(), "unknown": table.unknown(), "total": table.known() + table.unknown(), "default_regions": table.regions.len() - others, "other_regions": others})
     }
 
     /// CSV (UTF-8 with BOM) and JSON of the comparison table, the same cells as the HTML.

@@ -1,10 +1,12 @@
 //! The comparison table: each region's values of the dimensions in `data/dimensions.toml`,
-//! checked against the dimension's type and normalised.
+//! checked against the dimension's type and normalised. Every region page with comparison
+//! values is a column; the mainland's sub-national regions come first and are the table's
+//! default view, the others (national, SAR, foreign...) follow as "other regions compared".
 
 use super::{REGIONS, Site};
 use crate::data::DimensionType;
 use crate::date::PartialDate;
-use crate::schema::CellValue;
+use crate::schema::{CellValue, RegionKind};
 
 /// One cell of the comparison table.
 #[derive(Debug, Clone)]
@@ -22,8 +24,10 @@ pub struct Cell {
 /// The comparison table in one language.
 #[derive(Debug, Clone, Default)]
 pub struct CompareTable {
-    /// Region columns (page indices).
+    /// Region columns (page indices): the default ones first, each group in section order.
     pub regions: Vec<usize>,
+    /// `default[r]`: column `r` is in the table's default view (see [`is_default_kind`]).
+    pub default: Vec<bool>,
     /// One row per dimension, in file order; `cells[d][r]`.
     pub cells: Vec<Vec<Option<Cell>>>,
 }
@@ -39,20 +43,31 @@ impl CompareTable {
     }
 }
 
+/// Whether a region of this kind is a column of the table's default view: the mainland's
+/// sub-national regions (municipality, province, city, pilot zone), which the comparison
+/// dimensions are written for. National, SAR, other and foreign regions with values are
+/// compared too, outside the default view.
+pub fn is_default_kind(kind: RegionKind) -> bool {
+    matches!(
+        kind,
+        RegionKind::Municipality | RegionKind::Province | RegionKind::City | RegionKind::PilotZone
+    )
+}
+
 impl Site {
     pub(super) fn compare_table(&self, lang: &str) -> CompareTable {
-        let regions: Vec<usize> = self
+        // (page, in the default view) for every region page with comparison values.
+        let mut columns: Vec<(usize, bool)> = self
             .section_pages(lang, REGIONS)
             .iter()
-            .copied()
-            .filter(|&i| {
-                self.file(i)
-                    .front
-                    .region
-                    .as_ref()
-                    .is_some_and(|r| !r.compare.is_empty())
+            .filter_map(|&i| {
+                let r = self.file(i).front.region.as_ref()?;
+                (!r.compare.is_empty()).then_some((i, is_default_kind(r.kind)))
             })
             .collect();
+        // Stable: each group keeps the section's order.
+        columns.sort_by_key(|&(_, default)| !default);
+        let (regions, default): (Vec<usize>, Vec<bool>) = columns.into_iter().unzip();
         let cells = self
             .data
             .dimensions
@@ -72,7 +87,11 @@ impl Site {
                     .collect()
             })
             .collect();
-        CompareTable { regions, cells }
+        CompareTable {
+            regions,
+            default,
+            cells,
+        }
     }
 }
 
@@ -140,6 +159,17 @@ fn show(v: &CellValue) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_view_is_the_mainland_sub_national_regions() {
+        use RegionKind::*;
+        for k in [Municipality, Province, City, PilotZone] {
+            assert!(is_default_kind(k), "{k:?}");
+        }
+        for k in [National, Sar, Region, Foreign] {
+            assert!(!is_default_kind(k), "{k:?}");
+        }
+    }
 
     #[test]
     fn cells_are_typed() {

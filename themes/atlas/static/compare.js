@@ -1,5 +1,6 @@
-/* atlas: filtering and sorting for the comparison table. Optional: without JavaScript the
-   whole table is there and the tools stay hidden. No dependencies, no requests. */
+/* atlas: the comparison table's region picker, filtering and sorting. Optional: without
+   JavaScript the whole table is there (every region, the ones outside the default view
+   marked) and the tools stay hidden. No dependencies, no requests. */
 (function () {
   'use strict';
   var form = document.getElementById('cmp-tools');
@@ -14,6 +15,8 @@
   var diff = document.getElementById('cmp-diff');
   var status = document.getElementById('cmp-status');
   var boxes = Array.prototype.slice.call(form.querySelectorAll('.tool-regions input[type=checkbox]'));
+  /* The default view: the boxes ticked in the page as built (and after Reset). */
+  var defaults = boxes.filter(function (b) { return b.defaultChecked; }).map(function (b) { return b.value; });
   var lang = document.documentElement.lang || undefined;
   var defaultOrder = Array.prototype.slice.call(headRow.cells, 1).map(function (th) {
     return th.getAttribute('data-region');
@@ -118,7 +121,8 @@
   }
 
   /* The view lives in the address, so that it can be shared: ?q= (filter), sort=, diff=1,
-     regions= (the regions shown, comma-separated, when not all are). The anchor is kept. */
+     regions= (the regions shown, comma-separated slugs, when not the default view). The
+     anchor is kept. */
   function saveState(shown) {
     if (!window.history || !history.replaceState) return;
     var url = new URL(location.href);
@@ -127,7 +131,7 @@
     if (filter.value.trim()) p.set('q', filter.value.trim());
     if (sort.value) p.set('sort', sort.value);
     if (diff.checked) p.set('diff', '1');
-    if (shown.length !== boxes.length) p.set('regions', shown.join(','));
+    if (shown.join(',') !== defaults.join(',')) p.set('regions', shown.join(','));
     if (url.href !== location.href) history.replaceState(history.state, '', url.href);
   }
 
@@ -138,8 +142,23 @@
     diff.checked = p.get('diff') === '1';
     if (p.has('regions')) {
       var want = p.get('regions').split(',');
-      boxes.forEach(function (b) { b.checked = want.indexOf(b.value) !== -1; });
+      /* Unknown slugs are ignored; an address naming none of the regions keeps the default. */
+      if (boxes.some(function (b) { return want.indexOf(b.value) !== -1; })) {
+        boxes.forEach(function (b) { b.checked = want.indexOf(b.value) !== -1; });
+      }
     }
+  }
+
+  /* A link to a cell of a region not shown (a shared #cell-… address, a source list's link
+     back) shows that region, so the link lands on its cell. */
+  function revealTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (!el || !table.contains(el) || el.tagName !== 'TD' || !el.classList.contains('is-hidden')) return;
+    var region = el.getAttribute('data-region');
+    boxes.forEach(function (b) { if (b.value === region) b.checked = true; });
+    update();
+    el.scrollIntoView();
   }
 
   form.addEventListener('submit', function (e) { e.preventDefault(); });
@@ -147,11 +166,13 @@
   form.addEventListener('change', update);
   form.addEventListener('reset', function () { setTimeout(update, 0); });
   loadState();
+  form.hidden = false;
   var box = document.getElementById('cmp-tools-box');
   if (box) {
-    box.hidden = false;
     /* Open on wide screens; on a phone the summary line keeps the table near the top. */
     box.open = !window.matchMedia || window.matchMedia('(min-width: 40rem)').matches;
   }
   update();
+  revealTarget();
+  window.addEventListener('hashchange', revealTarget);
 })();
