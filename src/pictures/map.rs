@@ -252,29 +252,35 @@ const ABROAD_GAP: f64 = 40.0;
 /// Room around the picture for the focus outline.
 const MARGIN: f64 = 4.0;
 
-/// The name of a link: "{region} — {dimension}: {value}", for its `<title>` and
-/// `aria-label` (the theme's script rewrites it from `data-label` when the row changes).
-fn link_label(r: &MapRegion, map: &Map, t: Tr) -> String {
+/// The name of a link, for its `<title>` and `aria-label`: "{region} ({short}) —
+/// {dimension}: {value}", with the label written on the tile (a name must hold the visible
+/// text); the theme's script rewrites it from `data-label` when the row changes.
+fn link_label(r: &MapRegion, short: &str, map: &Map, t: Tr) -> String {
     match (map.dims.first(), r.fills.first()) {
         (Some(d), Some(f)) => fill(
             &t("map_tile_label"),
             &[
                 ("region", r.name.clone()),
+                ("short", short.to_string()),
                 ("dimension", d.label.clone()),
                 ("value", t(f.label_key())),
             ],
         ),
-        _ => r.name.clone(),
+        _ => fill(
+            &t("map_region_label"),
+            &[("region", r.name.clone()), ("short", short.to_string())],
+        ),
     }
 }
 
 /// The attributes of a link: where it goes, its name and its value in every row.
-fn link_attrs(r: &MapRegion, map: &Map, label: &str) -> String {
+fn link_attrs(r: &MapRegion, short: &str, map: &Map, label: &str) -> String {
     let mut s = format!(
-        " href=\"{}\" aria-label=\"{}\" data-name=\"{}\"",
+        " href=\"{}\" aria-label=\"{}\" data-name=\"{}\" data-short=\"{}\"",
         esc(&r.url),
         esc(label),
-        esc(&r.name)
+        esc(&r.name),
+        esc(short)
     );
     for (d, f) in map.dims.iter().zip(&r.fills) {
         let _ = write!(s, " data-v-{}=\"{}\"", esc(&d.id), f.key());
@@ -290,7 +296,9 @@ fn symbol(r: &MapRegion) -> &'static str {
     r.fills.first().map_or("", |f| f.symbol())
 }
 
-/// One tile at (x, y), with its region or markers.
+/// One tile at (x, y), with its region or markers. A link holds its shape and `<title>`
+/// only (its name, which includes the tile's label); the label and the symbol are drawn over
+/// it (the symbol named `<link id>-sym`) and let clicks through.
 fn draw_tile(out: &mut String, tile: &MapTile, x: f64, y: f64, map: &Map, t: Tr) {
     let (cx, top) = (x + TILE / 2.0, y);
     let label_y = if tile.markers.is_empty() {
@@ -313,14 +321,14 @@ fn draw_tile(out: &mut String, tile: &MapTile, x: f64, y: f64, map: &Map, t: Tr)
     );
     match &tile.region {
         Some(r) => {
-            let name = link_label(r, map, t);
+            let name = link_label(r, &tile.short, map, t);
             let _ = write!(
                 out,
-                "<a class=\"map-link map-region\" id=\"map-{code}\"{attrs}><title>{title}</title>{rect}{label}<text class=\"map-symbol\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\" aria-hidden=\"true\">{sym}</text></a>",
+                "<a class=\"map-link map-region\" id=\"map-{code}\"{attrs}><title>{title}</title>{rect}</a>{label}<text class=\"map-symbol\" id=\"map-{code}-sym\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\" aria-hidden=\"true\">{sym}</text>",
                 n(cx),
                 n(top + 38.0),
                 code = esc(&tile.code.to_ascii_lowercase()),
-                attrs = link_attrs(r, map, &name),
+                attrs = link_attrs(r, &tile.short, map, &name),
                 title = esc(&name),
                 rect = rect(&format!("map-s-{}", state_class(r))),
                 sym = symbol(r),
@@ -339,12 +347,12 @@ fn draw_tile(out: &mut String, tile: &MapTile, x: f64, y: f64, map: &Map, t: Tr)
     for (i, m) in tile.markers.iter().enumerate() {
         let mx = x + TILE * (i as f64 + 1.0) / (k + 1.0);
         let my = top + 31.0;
-        let name = link_label(m, map, t);
+        let name = link_label(m, &tile.short, map, t);
         let _ = write!(
             out,
-            "<a class=\"map-link map-marker\" id=\"map-{code}-{i}\"{attrs}><title>{title}</title><circle class=\"map-hit\" cx=\"{mx}\" cy=\"{my}\" r=\"12\"/><circle class=\"map-dot map-s-{class}\" cx=\"{mx}\" cy=\"{my}\" r=\"9.5\"/><text class=\"map-symbol\" x=\"{mx}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"13\" aria-hidden=\"true\">{sym}</text></a>",
+            "<a class=\"map-link map-marker\" id=\"map-{code}-{i}\"{attrs}><title>{title}</title><circle class=\"map-hit\" cx=\"{mx}\" cy=\"{my}\" r=\"12\"/><circle class=\"map-dot map-s-{class}\" cx=\"{mx}\" cy=\"{my}\" r=\"9.5\"/></a><text class=\"map-symbol\" id=\"map-{code}-{i}-sym\" x=\"{mx}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"13\" aria-hidden=\"true\">{sym}</text>",
             code = esc(&tile.code.to_ascii_lowercase()),
-            attrs = link_attrs(m, map, &name),
+            attrs = link_attrs(m, &tile.short, map, &name),
             title = esc(&name),
             mx = n(mx),
             my = n(my),
@@ -443,7 +451,8 @@ mod tests {
 
     fn tr(key: &str) -> String {
         match key {
-            "map_tile_label" => "{region} — {dimension}: {value}".into(),
+            "map_tile_label" => "{region} ({short}) — {dimension}: {value}".into(),
+            "map_region_label" => "{region} ({short})".into(),
             "map_desc" => "{tiles} tiles, {abroad} abroad, {regions} regions.".into(),
             k => format!("<{k}>"),
         }
@@ -525,7 +534,7 @@ mod tests {
         assert!(svg.contains("data-v-local_legislation=\"none\""));
         // Names are escaped, in the title and the accessible name.
         assert!(svg.contains(
-            "aria-label=\"Beijing &lt;city&gt; — Local &quot;legislation&quot;: &lt;pic_yes&gt;\""
+            "aria-label=\"Beijing &lt;city&gt; (京) — Local &quot;legislation&quot;: &lt;pic_yes&gt;\""
         ));
         assert!(svg.contains("href=\"/en/regions/shenzhen/?a=1&amp;b=2\""));
         assert!(svg.contains("<title>HI &amp; co</title>"));
@@ -565,7 +574,7 @@ mod tests {
             }
         }
         let svg = map_svg(&map, "m", &tr);
-        assert!(svg.contains("aria-label=\"Beijing &lt;city&gt;\""));
+        assert!(svg.contains("aria-label=\"Beijing &lt;city&gt; (京)\""));
         assert!(svg.contains("map-s-linked"));
         assert!(!svg.contains("data-v-"));
     }

@@ -60,6 +60,7 @@ pub const I18N_KEYS: &[&str] = &[
     "map_desc",
     "map_abroad",
     "map_tile_label",
+    "map_region_label",
     "map_not_compared",
     "map_not_covered",
     "map_marker",

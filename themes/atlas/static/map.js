@@ -12,7 +12,7 @@
   var select = document.getElementById('map-dim');
   var shown = document.getElementById('map-dim-label');
   if (!svg || !control || !select) return;
-  var template = svg.getAttribute('data-label') || '{region}: {value}';
+  var template = svg.getAttribute('data-label') || '{region} ({short}): {value}';
   /* The words for each value are the legend's. */
   var words = {};
   fig.querySelectorAll('.map-legend li[data-state]').forEach(function (li) {
@@ -32,10 +32,11 @@
       if (shape) {
         shape.setAttribute('class', shape.getAttribute('class').replace(/\bmap-s-[a-z_]+/, 'map-s-' + v));
       }
-      var sym = a.querySelector('.map-symbol');
+      var sym = document.getElementById(a.id + '-sym');
       if (sym) sym.textContent = symbols[v] || '';
       var name = template
         .replace('{region}', a.getAttribute('data-name') || '')
+        .replace('{short}', a.getAttribute('data-short') || '')
         .replace('{dimension}', label)
         .replace('{value}', words[v] || v);
       a.setAttribute('aria-label', name);
