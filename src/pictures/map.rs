@@ -6,9 +6,10 @@
 //!
 //! A region that fills its tile colours the whole tile; a city or pilot zone is a round marker
 //! inside its province's tile. The colour, a symbol and the link's accessible name all say
-//! the value of one comparison row (the first, unless the reader picks another: each link
-//! carries its values as `data-v-<row id>` attributes for the theme's script). The SVG is
-//! not `role="img"`: its links stay in the keyboard order.
+//! the value of one comparison row: the one in which most regions on the map have a value,
+//! unless the reader picks another (each link carries its values as `data-v-<row id>`
+//! attributes for the theme's script, the SVG the row drawn as `data-shown`). The SVG is not
+//! `role="img"`: its links stay in the keyboard order.
 
 use std::fmt::Write;
 
@@ -140,9 +141,11 @@ pub struct Map {
     pub tiles: Vec<MapTile>,
     /// The tiles of the abroad row, in order.
     pub abroad: Vec<MapTile>,
-    /// The yes/no/partial rows of the comparison table, in file order; the first is shown
-    /// without JavaScript.
+    /// The yes/no/partial rows of the comparison table, in file order.
     pub dims: Vec<MapDimension>,
+    /// The row drawn (an index into `dims`): the one in which the most regions on the map
+    /// have a known value, the first of them on a tie.
+    pub shown: usize,
 }
 
 impl Map {
@@ -198,6 +201,7 @@ pub fn map_from_site(site: &Site, lang: &str) -> Map {
             .map(|(i, t)| tile(&t.code, text(&t.name), text(&t.short), 0, i as u32))
             .collect(),
         dims: dims.iter().map(|(_, d)| d.clone()).collect(),
+        shown: 0,
     };
     for &i in site.section_pages(lang, REGIONS) {
         let Some(r) = &site.file(i).front.region else {
@@ -239,7 +243,25 @@ pub fn map_from_site(site: &Site, lang: &str) -> Map {
             TilePlace::Caption => {}
         }
     }
+    map.shown = most_known(&map);
     map
+}
+
+/// The row in which the most regions on the map have a known value (the first on a tie).
+fn most_known(map: &Map) -> usize {
+    let known = |d: usize| {
+        map.regions()
+            .filter(|r| {
+                r.fills
+                    .get(d)
+                    .is_some_and(|f| !matches!(f, Fill::Unknown | Fill::NotCompared))
+            })
+            .count()
+    };
+    (0..map.dims.len())
+        .rev()
+        .max_by_key(|&d| known(d))
+        .unwrap_or(0)
 }
 
 /// Side of a tile, and the distance from one tile to the next.
@@ -256,7 +278,7 @@ const MARGIN: f64 = 4.0;
 /// {dimension}: {value}", with the label written on the tile (a name must hold the visible
 /// text); the theme's script rewrites it from `data-label` when the row changes.
 fn link_label(r: &MapRegion, short: &str, map: &Map, t: Tr) -> String {
-    match (map.dims.first(), r.fills.first()) {
+    match (map.dims.get(map.shown), r.fills.get(map.shown)) {
         (Some(d), Some(f)) => fill(
             &t("map_tile_label"),
             &[
@@ -288,12 +310,12 @@ fn link_attrs(r: &MapRegion, short: &str, map: &Map, label: &str) -> String {
     s
 }
 
-fn state_class(r: &MapRegion) -> &'static str {
-    r.fills.first().map_or("linked", |f| f.key())
+fn state_class(r: &MapRegion, map: &Map) -> &'static str {
+    r.fills.get(map.shown).map_or("linked", |f| f.key())
 }
 
-fn symbol(r: &MapRegion) -> &'static str {
-    r.fills.first().map_or("", |f| f.symbol())
+fn symbol(r: &MapRegion, map: &Map) -> &'static str {
+    r.fills.get(map.shown).map_or("", |f| f.symbol())
 }
 
 /// One tile at (x, y), with its region or markers. A link holds its shape and `<title>`
@@ -330,8 +352,8 @@ fn draw_tile(out: &mut String, tile: &MapTile, x: f64, y: f64, map: &Map, t: Tr)
                 code = esc(&tile.code.to_ascii_lowercase()),
                 attrs = link_attrs(r, &tile.short, map, &name),
                 title = esc(&name),
-                rect = rect(&format!("map-s-{}", state_class(r))),
-                sym = symbol(r),
+                rect = rect(&format!("map-s-{}", state_class(r, map))),
+                sym = symbol(r, map),
             );
         }
         None => {
@@ -357,8 +379,8 @@ fn draw_tile(out: &mut String, tile: &MapTile, x: f64, y: f64, map: &Map, t: Tr)
             mx = n(mx),
             my = n(my),
             ty = n(my + 4.2),
-            class = state_class(m),
-            sym = symbol(m),
+            class = state_class(m, map),
+            sym = symbol(m, map),
         );
     }
 }
@@ -414,12 +436,17 @@ pub fn map_svg(map: &Map, id: &str, t: Tr) -> String {
         ],
     );
     format!(
-        "<svg class=\"map\" id=\"{id}\" viewBox=\"{vx} {vx} {vw} {vh}\" width=\"{vw}\" height=\"{vh}\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" role=\"group\" data-label=\"{tpl}\">\
+        "<svg class=\"map\" id=\"{id}\" viewBox=\"{vx} {vx} {vw} {vh}\" width=\"{vw}\" height=\"{vh}\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" role=\"group\" data-label=\"{tpl}\" data-shown=\"{shown}\">\
 <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>{body}</svg>",
         vx = n(-MARGIN),
         vw = n(w + 2.0 * MARGIN),
         vh = n(h + 2.0 * MARGIN),
         tpl = esc(&t("map_tile_label")),
+        shown = map
+            .dims
+            .get(map.shown)
+            .map(|d| esc(&d.id))
+            .unwrap_or_default(),
         title = esc(&t("map_title")),
         desc = esc(&desc),
     )
@@ -500,6 +527,7 @@ mod tests {
         Map {
             tiles: vec![bj, gd, tile("HI", 1, 1, "琼")],
             abroad: vec![us],
+            shown: 0,
             dims: vec![
                 MapDimension {
                     id: "local_legislation".into(),
@@ -562,6 +590,25 @@ mod tests {
             }
         }
         assert!(stack.is_empty(), "{stack:?} left open");
+    }
+
+    #[test]
+    fn the_row_with_most_known_values_is_drawn() {
+        let mut map = sample();
+        // Beijing: yes / no; Shenzhen: partial / unknown; the US: not compared in both.
+        assert_eq!(most_known(&map), 0);
+        for t in map.tiles.iter_mut() {
+            for r in t.markers.iter_mut() {
+                r.fills = vec![Fill::Unknown, Fill::Yes];
+            }
+        }
+        assert_eq!(most_known(&map), 1);
+        map.shown = 1;
+        let svg = map_svg(&map, "m", &tr);
+        assert!(svg.contains("data-shown=\"special_funding\""));
+        assert!(svg.contains("class=\"map-tile map-s-no\""));
+        assert!(svg.contains("class=\"map-dot map-s-yes\""));
+        assert!(svg.contains("— Funding: &lt;pic_no&gt;"));
     }
 
     #[test]

@@ -51,6 +51,10 @@ impl Renderer<'_> {
             .iter()
             .map(|d| json!({"id": d.id, "label": d.label}))
             .collect();
-        json!({"svg": svg, "dims": dims, "legend": legend, "national": national})
+        let shown = map
+            .dims
+            .get(map.shown)
+            .map(|d| json!({"id": d.id, "label": d.label}));
+        json!({"svg": svg, "dims": dims, "shown": shown, "legend": legend, "national": national})
     }
 }

@@ -1,5 +1,5 @@
 /* atlas: the home page's map, coloured by another row of the comparison table. Optional:
-   without JavaScript the map shows the first yes/no/partial row, with its legend, and the
+   without JavaScript the map shows the row drawn at build time (data-shown), with its legend, and the
    chooser stays hidden. Each region link carries its value in every row (data-v-<row id>),
    so nothing is fetched. The link's name and tooltip are rewritten with the new value.
    No dependencies, no requests. */
@@ -49,5 +49,5 @@
   control.hidden = false;
   select.addEventListener('change', function () { paint(select.value); });
   /* A choice kept by the browser on going back is painted at once. */
-  if (select.selectedIndex > 0) paint(select.value);
+  if (select.value !== svg.getAttribute('data-shown')) paint(select.value);
 })();
