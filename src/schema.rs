@@ -94,6 +94,25 @@ impl DrugStatus {
     /// All values, as written in front matter.
     pub const ALL: &'static str = "approved, conditionally_approved, application_accepted, phase_1, phase_1_2, phase_2, phase_2_3, phase_3, ind_approved";
 
+    /// The statuses in the order a product passes through them, from the first trials
+    /// allowed to marketing approval (the status taxonomy lists its terms in this order).
+    pub const PIPELINE: [DrugStatus; 9] = [
+        DrugStatus::IndApproved,
+        DrugStatus::Phase1,
+        DrugStatus::Phase1_2,
+        DrugStatus::Phase2,
+        DrugStatus::Phase2_3,
+        DrugStatus::Phase3,
+        DrugStatus::ApplicationAccepted,
+        DrugStatus::ConditionallyApproved,
+        DrugStatus::Approved,
+    ];
+
+    /// The place of a status (as written in front matter) in [`DrugStatus::PIPELINE`].
+    pub fn pipeline_position(key: &str) -> Option<usize> {
+        Self::PIPELINE.iter().position(|s| s.key() == key)
+    }
+
     /// As written in front matter.
     pub fn key(self) -> &'static str {
         match self {
@@ -173,6 +192,11 @@ pub struct Event {
     /// source: the note, in the page's language, says what was inferred and from what.
     #[serde(default)]
     pub inferred: Option<String>,
+    /// The same event on other pages (a drug's approval on the drug's page and its
+    /// country's): give it the same id on each page, with the same date, kind and source.
+    /// The timeline shows it once, naming every page.
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// A region's value for one comparison dimension.

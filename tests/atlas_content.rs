@@ -160,10 +160,33 @@ fn every_link_in_the_built_site_resolves() {
                 let target = if path.is_empty() {
                     e.path().to_path_buf()
                 } else {
-                    let rel =
-                        decode(path.strip_prefix('/').unwrap_or_else(|| {
-                            panic!("{url} is not root-relative in {:?}", e.path())
-                        }));
+                    // Root-relative (what the theme writes) or relative to the page's
+                    // folder (what an editor may write in Markdown).
+                    let rel = match path.strip_prefix('/') {
+                        Some(p) => decode(p),
+                        None => {
+                            let dir = e.path().parent().unwrap().strip_prefix(&public).unwrap();
+                            let mut parts: Vec<String> = dir
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                                .collect();
+                            for seg in decode(path).split('/') {
+                                match seg {
+                                    "" | "." => {}
+                                    ".." => {
+                                        assert!(
+                                            parts.pop().is_some(),
+                                            "{url} leaves the site in {:?}",
+                                            e.path()
+                                        );
+                                    }
+                                    s => parts.push(s.to_string()),
+                                }
+                            }
+                            let trailing = if path.ends_with('/') { "/" } else { "" };
+                            format!("{}{trailing}", parts.join("/"))
+                        }
+                    };
                     if rel.is_empty() || rel.ends_with('/') {
                         public.join(&rel).join("index.html")
                     } else {

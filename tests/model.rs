@@ -267,6 +267,142 @@ fn taxonomy_pages_with_counts() {
     );
 }
 
+/// The fixture with Beijing's prescription event also on the drug's page, shared by `id`.
+fn shared_prescription(s: &Site, drug_kind: &str, drug_source: &str) {
+    s.edit(
+        "content/regions/beijing.en.md",
+        "[[region.events]]\ndate = \"2025-06\"",
+        "[[region.events]]\nid = \"first-prescription\"\ndate = \"2025-06\"",
+    );
+    s.edit(
+        "content/drugs/remestemcel.en.md",
+        "source = \"news\"\n+++",
+        &format!(
+            "source = \"news\"\n\n[[drug.events]]\nid = \"first-prescription\"\ndate = \"2025-06\"\nkind = \"{drug_kind}\"\ntitle = \"First prescribed in Beijing.\"\nsource = \"{drug_source}\"\n+++"
+        ),
+    );
+}
+
+#[test]
+fn an_event_shared_by_pages_is_one_timeline_entry_naming_them_all() {
+    let s = fixture("basic");
+    shared_prescription(&s, "prescription", "news");
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let doc = s.html("public/en/timeline/index.html");
+    let entries = select(&doc, ".timeline li#ev-first-prescription");
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    // The drug's sentence leads (its subject is the product); the region is named after it.
+    assert!(
+        text(e).contains("First prescribed in Beijing."),
+        "{}",
+        text(e)
+    );
+    let sel = scraper::Selector::parse("a.event-page").unwrap();
+    let links: Vec<&str> = e
+        .select(&sel)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        links,
+        ["/atlas/en/drugs/remestemcel/", "/atlas/en/regions/beijing/"]
+    );
+    assert_eq!(
+        e.value().attr("data-pages"),
+        Some("/atlas/en/drugs/remestemcel/ /atlas/en/regions/beijing/")
+    );
+    // Once in the list and the feed; a mark on each page's row of the picture, both
+    // linking to the one entry.
+    assert_eq!(select(&doc, ".timeline li").len(), 4);
+    assert_eq!(s.read("public/en/atom.xml").matches("<entry>").count(), 4);
+    let marks = attr(&doc, "#timeline-picture a.tl-point", "href");
+    assert_eq!(
+        marks
+            .iter()
+            .filter(|h| *h == "#ev-first-prescription")
+            .count(),
+        2
+    );
+    // Every mark of the picture links to an entry of the list.
+    let ids = attr(&doc, ".timeline li", "id");
+    assert!(
+        marks.iter().all(|h| ids.contains(&h[1..].to_string())),
+        "{marks:?} {ids:?}"
+    );
+    // The Chinese site, without the ids, still has each page's event.
+    assert_eq!(
+        select(&s.html("public/zh/timeline/index.html"), ".timeline li").len(),
+        4
+    );
+}
+
+#[test]
+fn a_shared_event_that_differs_between_pages_is_an_error_naming_both() {
+    let s = fixture("basic");
+    shared_prescription(&s, "approval", "paper");
+    let r = s.build(&[]);
+    assert!(!r.ok(), "{r:?}");
+    let err = &r.stderr;
+    assert!(
+        err.contains("event id \"first-prescription\" is shared with"),
+        "{err}"
+    );
+    // Reported at the later page (by key), naming the first one's line.
+    assert!(
+        err.contains("content/regions/beijing.en.md:14:7: error"),
+        "{err}"
+    );
+    assert!(
+        err.contains("with content/drugs/remestemcel.en.md:22,"),
+        "{err}"
+    );
+    assert!(
+        err.contains("kind prescription here, approval there"),
+        "{err}"
+    );
+    assert!(err.contains("source news here, paper there"), "{err}");
+}
+
+#[test]
+fn term_pages_switch_language_to_the_same_term() {
+    let s = built();
+    let doc = s.html("public/zh/indications/急性移植物抗宿主病/index.html");
+    let en = "/atlas/en/indications/acute-graft-versus-host-disease/";
+    assert_eq!(attr(&doc, ".lang-switcher a", "href"), vec![en.to_string()]);
+    let alternates = attr(&doc, "link[rel=alternate][hreflang=en]", "href");
+    assert!(
+        alternates.len() == 1 && alternates[0].ends_with(en),
+        "{alternates:?}"
+    );
+    let doc = s.html("public/en/status/approved/index.html");
+    assert_eq!(
+        attr(&doc, ".lang-switcher a", "href"),
+        vec!["/atlas/zh/status/approved/".to_string()]
+    );
+}
+
+#[test]
+fn a_term_whose_pages_differ_by_language_switches_to_the_list() {
+    // The Chinese page names a second indication the English one does not: that term's
+    // pages have no English term with their translations.
+    let s = fixture("basic");
+    s.edit(
+        "content/drugs/remestemcel.zh.md",
+        "indications = [\"急性移植物抗宿主病\"]",
+        "indications = [\"急性移植物抗宿主病\", \"克罗恩病\"]",
+    );
+    let r = s.build(&[]);
+    assert!(r.ok(), "{r:?}");
+    let doc = s.html("public/zh/indications/克罗恩病/index.html");
+    assert_eq!(
+        attr(&doc, ".lang-switcher a", "href"),
+        vec!["/atlas/en/indications/".to_string()]
+    );
+    // No hreflang alternate claims the list is this term's translation.
+    assert!(attr(&doc, "link[rel=alternate][hreflang=en]", "href").is_empty());
+}
+
 #[test]
 fn untranslated_page_adds_no_terms_to_the_other_language() {
     // With no English file, /en/drugs/remestemcel/ shows the Chinese file, whose

@@ -231,6 +231,17 @@ fn incremental_rebuilds_equal_full_builds() {
             }),
         ),
         (
+            "indication renamed in one language (term translations)",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/drugs/remestemcel.zh.md",
+                    "indications = [\"急性移植物抗宿主病\"]",
+                    "indications = [\"急性移植物抗宿主病\", \"克罗恩病\"]",
+                )
+            }),
+        ),
+        (
             "source data edit",
             Box::new(|s| edit(s, "data/sources.toml", "A news item", "A renamed news item")),
         ),

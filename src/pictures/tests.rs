@@ -24,6 +24,7 @@ fn mark(date: &str, kind: EventKind, text: &str) -> Mark {
         date: d(date),
         kind,
         text: text.into(),
+        href: None,
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Mark {
     pub kind: EventKind,
     /// The event's sentence (shown as a tooltip).
     pub text: String,
+    /// The event's entry in the timeline's list (`#ev-...`): the mark links there.
+    pub href: Option<String>,
 }
 
 impl Timeline {
@@ -97,11 +99,16 @@ pub fn timeline_from_site(site: &Site, lang: &str, t: Tr) -> Timeline {
     let events = &site.langs[lang].timeline;
     let mut by_page: std::collections::HashMap<usize, Vec<Mark>> = std::collections::HashMap::new();
     for e in events {
-        by_page.entry(e.page).or_default().push(Mark {
-            date: e.date,
-            kind: e.kind,
-            text: e.title.clone(),
-        });
+        // A shared event is marked on each of its pages' rows; every mark links to its one
+        // entry in the list.
+        for p in e.pages() {
+            by_page.entry(p).or_default().push(Mark {
+                date: e.date,
+                kind: e.kind,
+                text: e.title.clone(),
+                href: Some(format!("#{}", e.anchor)),
+            });
+        }
     }
     if by_page.len() > MAX_TIMELINE_ROWS {
         return Timeline { groups: Vec::new() };
@@ -314,7 +321,22 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
                 if m.date.month.is_none() {
                     tip.push_str(&format!(" ({})", t("pic_year_only")));
                 }
-                let _ = write!(body, "<g class=\"tl-event\"><title>{}</title>", esc(&tip));
+                // A mark with an entry in the list is a link to it, reachable by keyboard
+                // and touch; its title names the event.
+                match &m.href {
+                    Some(href) => {
+                        let _ = write!(
+                            body,
+                            "<a class=\"tl-event tl-point\" href=\"{}\" aria-label=\"{}\"><title>{}</title>",
+                            esc(href),
+                            esc(&tip),
+                            esc(&tip)
+                        );
+                    }
+                    None => {
+                        let _ = write!(body, "<g class=\"tl-event\"><title>{}</title>", esc(&tip));
+                    }
+                }
                 if m.date.month.is_none() {
                     let _ = write!(
                         body,
@@ -327,7 +349,7 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
                     );
                 }
                 body.push_str(&kind_shape(m.kind, x, cy, R));
-                body.push_str("</g>");
+                body.push_str(if m.href.is_some() { "</a>" } else { "</g>" });
             }
             y += h;
         }
@@ -386,10 +408,17 @@ pub fn timeline_svg_layout(tl: &Timeline, id: &str, lang: &str, t: Tr, layout: L
         ],
     );
     format!(
-        "<svg class=\"pic pic-timeline pic-{}\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{FONT}\">\
+        "<svg class=\"pic pic-timeline pic-{}\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"{role}\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{FONT}\">\
 <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>\
 <g class=\"tl-grid-all\">{grid}</g>{body}<g class=\"pic-legend\">{legend_svg}</g></svg>",
         if narrow { "narrow" } else { "wide" },
+        // With links to the list, the marks are controls a screen reader must reach: a
+        // group, not an image (whose content is one opaque picture).
+        role = if tl.marks().any(|m| m.href.is_some()) {
+            "group"
+        } else {
+            "img"
+        },
         w = n(w),
         h = n(h),
         title = esc(&t("pic_timeline_title")),

@@ -41,7 +41,7 @@ impl Renderer<'_> {
         );
         c.insert(
             "reviewed",
-            &self.reviewed(site.langs[lang].timeline.iter().map(|e| e.page)),
+            &self.reviewed(site.langs[lang].timeline.iter().flat_map(|e| e.pages())),
         );
         let html = self.render_template("timeline.html", &c)?;
         Ok((format!("{lang}/timeline/index.html"), html))
@@ -50,10 +50,17 @@ impl Renderer<'_> {
     pub(super) fn timeline_event(&self, lang: &str, e: &crate::site::TimelineEvent) -> Value {
         let site = self.site;
         let f = site.file(e.page);
+        let also: Vec<Value> = e
+            .also
+            .iter()
+            .map(|&p| obj! { "title": &site.file(p).front.title, "url": site.url(p) })
+            .collect();
+        let urls: Vec<String> = e.pages().map(|p| site.url(p)).collect();
         obj! {
             "date": e.date.to_string(), "date_human": e.date.human(lang), "year": e.date.year,
             "kind": self.t(lang, &format!("event_{}", e.kind.key())), "kind_id": e.kind.key(),
             "title": &e.title, "page_title": &f.front.title, "page_url": site.url(e.page),
+            "also": Value::from(also), "page_urls": urls.join(" "), "anchor": &e.anchor,
             "section": &f.section, "source": self.source_value(lang, &e.source, None), "inferred": &e.inferred,
         }
     }

@@ -166,6 +166,7 @@ impl Site {
             let model = site.lang_model(l, &mut diags);
             site.langs.insert(l.to_string(), model);
         }
+        site.link_term_translations();
         site.warn_unused_sources();
         if diags.has_errors() {
             diags.extend(site.warnings);
@@ -205,10 +206,12 @@ impl Site {
     fn lang_model(&self, lang: &str, diags: &mut Diagnostics) -> LangModel {
         let mut errors = Vec::new();
         let taxonomies = self.taxonomies(lang, &mut errors);
+        diags.extend(std::mem::take(&mut errors));
+        let timeline = self.timeline(lang, &mut errors);
         diags.extend(errors);
         LangModel {
             compare: self.compare_table(lang),
-            timeline: self.timeline(lang),
+            timeline,
             taxonomies,
         }
     }

@@ -9,6 +9,7 @@ use super::output_paths::{MAX_NAME_BYTES, short};
 use crate::content::{Kind, SourcePage};
 use crate::diagnostics::{Diagnostic, locate};
 use crate::markdown::slugify;
+use crate::schema::DrugStatus;
 
 /// A taxonomy term with its pages.
 #[derive(Debug, Clone)]
@@ -19,6 +20,10 @@ pub struct Term {
     pub slug: String,
     /// Page indices, by title.
     pub pages: Vec<usize>,
+    /// The same term in the other languages: (language, URL segment), for each language
+    /// where one term has exactly the translations of this term's pages (see
+    /// [`Site::link_term_translations`]).
+    pub translations: Vec<(String, String)>,
 }
 
 /// A taxonomy in one language.
@@ -26,7 +31,7 @@ pub struct Term {
 pub struct Taxonomy {
     /// URL segment and i18n key: `indications`, `cell-sources`, `status`, `tags`.
     pub id: &'static str,
-    /// Terms, most pages first, then by name.
+    /// Terms, most pages first, then by name; statuses in pipeline order.
     pub terms: Vec<Term>,
     /// Term index by slug.
     by_slug: HashMap<String, usize>,
@@ -56,6 +61,72 @@ impl Site {
             "{}{lang}/{taxonomy}/{slug}/",
             self.config.base_path()
         ))
+    }
+
+    /// Links each term to the same term in the other languages: the term of the same
+    /// taxonomy whose pages are exactly the translations of this term's pages (a drug's
+    /// indication is written in each language; its pages are what make two names one term).
+    /// A term whose pages are not all translated, or whose translations are split between
+    /// terms, has none: its language switch leads to the other language's taxonomy list.
+    pub(super) fn link_term_translations(&mut self) {
+        let keys_of = |site: &Site, pages: &[usize]| -> Vec<String> {
+            let mut k: Vec<String> = pages
+                .iter()
+                .filter(|&&i| !site.pages[i].fallback)
+                .map(|&i| site.file(i).key())
+                .collect();
+            k.sort();
+            k
+        };
+        // (language, taxonomy, sorted page keys) -> the slugs of the terms with those pages.
+        // Only a set of pages with one term in each language pairs two terms: a page with
+        // two indications cannot say which is which.
+        let mut by_keys: HashMap<(&str, &str, Vec<String>), Vec<String>> = HashMap::new();
+        for (lang, m) in &self.langs {
+            for t in &m.taxonomies {
+                for term in &t.terms {
+                    let keys = keys_of(self, &term.pages);
+                    if keys.len() == term.pages.len() {
+                        by_keys
+                            .entry((lang.as_str(), t.id, keys))
+                            .or_default()
+                            .push(term.slug.clone());
+                    }
+                }
+            }
+        }
+        let unique = |lang: &str, tax: &'static str, keys: &Vec<String>| -> Option<String> {
+            match by_keys.get(&(lang, tax, keys.clone())).map(Vec::as_slice) {
+                Some([one]) => Some(one.clone()),
+                _ => None,
+            }
+        };
+        // (language, taxonomy index, term index, its translations)
+        type Found = (String, usize, usize, Vec<(String, String)>);
+        let mut found: Vec<Found> = Vec::new();
+        for (lang, m) in &self.langs {
+            for (ti, t) in m.taxonomies.iter().enumerate() {
+                for (k, term) in t.terms.iter().enumerate() {
+                    let keys = keys_of(self, &term.pages);
+                    let mut tr = Vec::new();
+                    if unique(lang, t.id, &keys).is_some() {
+                        for other in self.langs.keys().filter(|l| *l != lang) {
+                            if let Some(slug) = unique(other, t.id, &keys) {
+                                tr.push((other.clone(), slug));
+                            }
+                        }
+                    }
+                    if !tr.is_empty() {
+                        found.push((lang.clone(), ti, k, tr));
+                    }
+                }
+            }
+        }
+        for (lang, ti, k, tr) in found {
+            if let Some(m) = self.langs.get_mut(&lang) {
+                m.taxonomies[ti].terms[k].translations = tr;
+            }
+        }
     }
 
     /// The taxonomies of a language; errors (slug collisions, names too long) go to `errors`.
@@ -100,10 +171,22 @@ impl Site {
                         pages.sort_by(|&a, &b| {
                             self.file(a).front.title.cmp(&self.file(b).front.title)
                         });
-                        Term { name, slug, pages }
+                        Term {
+                            name,
+                            slug,
+                            pages,
+                            translations: Vec::new(),
+                        }
                     })
                     .collect();
-                terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name)));
+                if id == "status" {
+                    // Pipeline order, from the first trials allowed to approval.
+                    terms.sort_by_key(|t| DrugStatus::pipeline_position(&t.name));
+                } else {
+                    terms.sort_by(|a, b| {
+                        b.pages.len().cmp(&a.pages.len()).then(a.name.cmp(&b.name))
+                    });
+                }
                 let by_slug = terms
                     .iter()
                     .enumerate()

@@ -236,15 +236,10 @@ impl<'a> Fingerprints<'a> {
             compare.insert(lang.clone(), h.finish());
             let mut h = Xxh3::new();
             for e in &m.timeline {
-                (
-                    e.date,
-                    e.kind,
-                    &e.title,
-                    &e.source,
-                    &e.inferred,
-                    meta[e.page],
-                )
-                    .hash(&mut h);
+                (e.date, e.kind, &e.title, &e.source, &e.inferred, &e.anchor).hash(&mut h);
+                for p in e.pages() {
+                    meta[p].hash(&mut h);
+                }
             }
             timeline.insert(lang.clone(), h.finish());
         }
@@ -387,7 +382,7 @@ impl<'a> Fingerprints<'a> {
                 self.global(l).hash(&mut h);
                 let t = &site.langs[l].taxonomies[*ti];
                 let term = &t.terms[*k];
-                (&term.name, &term.slug).hash(&mut h);
+                (&term.name, &term.slug, &term.translations).hash(&mut h);
                 for &j in &term.pages {
                     self.refs[j].hash(&mut h);
                 }

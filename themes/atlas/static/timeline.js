@@ -14,11 +14,14 @@
 
   /* The choices come from the list itself: each kind and each page that has an event. */
   var kinds = {}, pages = {};
+  /* An event shared by several pages names them all; it shows under each. */
+  function pagesOf(li) { return (li.getAttribute('data-pages') || '').split(' '); }
   events.forEach(function (li) {
     var tag = li.querySelector('.tag');
-    var link = li.querySelector('.event-page');
     if (tag) kinds[li.getAttribute('data-kind')] = tag.textContent;
-    if (link) pages[li.getAttribute('data-page')] = link.textContent;
+    Array.prototype.forEach.call(li.querySelectorAll('.event-page'), function (a) {
+      pages[a.getAttribute('href')] = a.textContent;
+    });
   });
   function fill(select, map) {
     Object.keys(map).sort(function (a, b) { return map[a].localeCompare(map[b], lang); }).forEach(function (k) {
@@ -42,7 +45,7 @@
     var shown = 0;
     events.forEach(function (li) {
       var ok = (!kind.value || li.getAttribute('data-kind') === kind.value) &&
-        (!page.value || li.getAttribute('data-page') === page.value);
+        (!page.value || pagesOf(li).indexOf(page.value) >= 0);
       li.hidden = !ok;
       if (ok) shown++;
     });

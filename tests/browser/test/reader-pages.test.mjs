@@ -1,0 +1,140 @@
+// Reader's pages, second pass, in headless Chromium: the timeline's points lead to the list
+// by keyboard and touch, a shared event is one entry; term pages switch language to the same
+// term; the status list in pipeline order with definitions.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { serve } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
+import { buildSite } from '../lib/site.mjs';
+import { axeViolations, describeViolations } from '../lib/axe.mjs';
+
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 860 };
+const LANGS = ['zh', 'en'];
+
+let site;
+let server;
+let browser;
+
+before(async () => {
+  site = buildSite();
+  server = await serve(site.out);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.cleanup();
+});
+
+async function open(url, { viewport = DESKTOP, javaScriptEnabled = true, hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled, hasTouch });
+  const page = await context.newPage();
+  await page.goto(server.url + url, { waitUntil: 'load' });
+  return { context, page };
+}
+
+describe('timeline points', () => {
+  for (const lang of LANGS) {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const pic = viewport === PHONE ? 'svg.pic-narrow' : 'svg.pic-wide';
+      test(`${lang} ${viewport.width}px: every point links to its entry; Tab and Enter reach it`, async () => {
+        const { context, page } = await open(`/${lang}/timeline/`, { viewport });
+        try {
+          const hrefs = await page.$$eval(`${pic} a.tl-point`, (as) => as.map((a) => a.getAttribute('href')));
+          const ids = await page.$$eval('ol.timeline > li', (lis) => lis.map((l) => l.id));
+          assert.ok(hrefs.length >= ids.length && ids.length > 10, `${hrefs.length} points, ${ids.length} entries`);
+          assert.deepEqual([...new Set(hrefs.map((h) => h.slice(1)))].sort(), [...ids].sort(), 'each entry has a point, each point an entry');
+          // Keyboard: focus moves onto the points; Enter follows one.
+          await page.focus(`${pic} a.tl-point`);
+          const first = await page.evaluate(() => document.activeElement.getAttribute('href'));
+          await page.keyboard.press('Tab');
+          const second = await page.evaluate(() => document.activeElement.getAttribute('href'));
+          assert.ok(first && second, 'two points in a row take the focus');
+          await page.keyboard.press('Enter');
+          await page.waitForFunction((h) => location.hash === h, second);
+          const box = await page.locator(second).boundingBox();
+          assert.ok(box && box.y >= 0 && box.y < viewport.height, `entry in view: ${JSON.stringify(box)}`);
+          { const v = await axeViolations(page); assert.equal(v.length, 0, describeViolations(v)); }
+        } finally {
+          await context.close();
+        }
+      });
+    }
+    test(`${lang}: a point followed by touch lands on its entry`, async () => {
+      const { context, page } = await open(`/${lang}/timeline/`, { viewport: PHONE, hasTouch: true });
+      try {
+        const point = page.locator('svg.pic-narrow a.tl-point').first();
+        const href = await point.getAttribute('href');
+        await point.tap();
+        await page.waitForFunction((h) => location.hash === h, href);
+      } finally {
+        await context.close();
+      }
+    });
+    test(`${lang}: the first prescription of Aimi Maitosai is one entry naming the drug, Beijing and China`, async () => {
+      const { context, page } = await open(`/${lang}/timeline/`, { javaScriptEnabled: false });
+      try {
+        const entry = page.locator('#ev-aimimaituosai-first-prescription');
+        assert.equal(await entry.count(), 1);
+        const links = await entry.locator('a.event-page').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+        assert.deepEqual(links, [`/${lang}/drugs/aimimaituosai/`, `/${lang}/regions/beijing/`, `/${lang}/regions/china/`]);
+        const dates = await page.$$eval('ol.timeline time[datetime="2025-06-05"]', (ts) => ts.length);
+        assert.equal(dates, 1, 'once in the list');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+  test('the filter by page keeps a shared event under each of its pages', async () => {
+    const { context, page } = await open('/en/timeline/?page=/en/regions/beijing/');
+    try {
+      assert.equal(await page.isVisible('#ev-aimimaituosai-first-prescription'), true);
+      await page.selectOption('#tl-page', '/en/drugs/aimimaituosai/');
+      assert.equal(await page.isVisible('#ev-aimimaituosai-first-prescription'), true);
+      await page.selectOption('#tl-page', '/en/regions/shanghai/');
+      assert.equal(await page.isVisible('#ev-aimimaituosai-first-prescription'), false);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('taxonomy terms', () => {
+  test('a term page switches language to the same term, and the term is a title', async () => {
+    const { context, page } = await open('/en/indications/chronic-heart-failure/');
+    try {
+      assert.equal(await page.textContent('h1'), 'Chronic heart failure');
+      await page.click('.lang-switcher a');
+      assert.equal(decodeURIComponent(new URL(page.url()).pathname), '/zh/indications/慢性心力衰竭/');
+      assert.equal(await page.textContent('h1'), '慢性心力衰竭');
+      const alt = await page.$$eval('link[rel=alternate][hreflang=en]', (ls) => ls.map((l) => new URL(l.href).pathname));
+      assert.deepEqual(alt, ['/en/indications/chronic-heart-failure/']);
+    } finally {
+      await context.close();
+    }
+  });
+  for (const lang of LANGS) {
+    for (const viewport of [DESKTOP, PHONE]) {
+      test(`${lang} ${viewport.width}px: statuses in pipeline order, each defined`, async () => {
+        const { context, page } = await open(`/${lang}/status/`, { viewport });
+        try {
+          const slugs = await page.$$eval('ol.terms-defined > li > a', (as) => as.map((a) => a.getAttribute('href').split('/').filter(Boolean).pop()));
+          const pipeline = ['ind_approved', 'phase_1', 'phase_1_2', 'phase_2', 'phase_2_3', 'phase_3', 'application_accepted', 'conditionally_approved', 'approved'];
+          assert.deepEqual(slugs, pipeline.filter((s) => slugs.includes(s)));
+          assert.ok(slugs.length >= 3, slugs.join());
+          const defs = await page.$$eval('ol.terms-defined > li .term-def', (ps) => ps.map((p) => p.textContent.trim()));
+          assert.equal(defs.length, slugs.length);
+          assert.ok(defs.every((d) => d.length > 8));
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+          { const v = await axeViolations(page); assert.equal(v.length, 0, describeViolations(v)); }
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+});
