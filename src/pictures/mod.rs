@@ -5,9 +5,10 @@
 //! Each picture is in two steps: a plain data value ([`Timeline`], [`Coverage`], [`Map`])
 //! taken from the site, then the SVG drawn from it, so the drawing is tested on small
 //! hand-made data. Every SVG has a `<title>` and a `<desc>` named by `aria-labelledby` and
-//! tells values apart by shape or text as well as colour. The timeline and the coverage grid
-//! are `role="img"` and the page puts a text list or table of the same facts next to them;
-//! the map is `role="group"`, since its tiles are links, each named with its value. Labels
+//! tells values apart by shape or text as well as colour. The coverage grid is `role="img"`,
+//! the timeline too unless its marks link to the list's entries; the page puts a text list or
+//! table of the same facts next to them. The map is `role="group"`, since its tiles are
+//! links, each named with its value. Labels
 //! come from the theme's interface strings ([`I18N_KEYS`]), so the pictures are in the page's
 //! language. Colours are set by classes that the theme's style sheet styles (light and
 //! dark), with plain fill and stroke attributes as fallback in the timeline and grid.
