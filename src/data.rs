@@ -1,5 +1,6 @@
 //! The data files: the source registry (`data/sources.toml`), the registry of regulators and
-//! policy bodies (`data/bodies.toml`) and the comparison dimensions (`data/dimensions.toml`).
+//! policy bodies (`data/bodies.toml`), the comparison dimensions (`data/dimensions.toml`) and
+//! the home page's tile-grid map (`data/tilegrid.toml`, read in `tilegrid.rs`).
 //! Takes the site root and its languages; gives the typed registries and every problem found
 //! in them (file, line, hint). Knows nothing about pages.
 
@@ -10,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::PartialDate;
 use crate::diagnostics::{Diagnostic, line_col, locate};
+
+mod tilegrid;
+pub use tilegrid::{AbroadTile, TILEGRID_FILE, Tile, TileGrid};
 
 /// A cited document.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -220,6 +224,8 @@ pub struct Data {
     pub dimensions: Vec<Dimension>,
     /// Regulators and policy bodies, in file order.
     pub bodies: Vec<Body>,
+    /// The tiles of the home page's map (`data/tilegrid.toml`).
+    pub tiles: TileGrid,
     /// data/sources.toml exists but could not be read or parsed (reported already): ids
     /// cited in pages are then not reported as unknown.
     pub sources_unreadable: bool,
@@ -227,6 +233,8 @@ pub struct Data {
     pub dimensions_unreadable: bool,
     /// The same for data/bodies.toml.
     pub bodies_unreadable: bool,
+    /// The same for data/tilegrid.toml.
+    pub tiles_unreadable: bool,
 }
 
 /// Path of the source registry, relative to the site root.
@@ -265,6 +273,14 @@ impl Data {
             }
         }
         data.bodies_unreadable = diags.len() > before && data.bodies.is_empty();
+        let before = diags.len();
+        if let Some(text) = read_optional(root, TILEGRID_FILE, &mut diags) {
+            if let Some(file) = parse::<TileGrid>(&text, TILEGRID_FILE, &mut diags) {
+                tilegrid::check(&file, &text, languages, &mut diags);
+                data.tiles = file;
+            }
+        }
+        data.tiles_unreadable = diags.len() > before && data.tiles.tile.is_empty();
         (data, diags)
     }
 

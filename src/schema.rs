@@ -239,6 +239,12 @@ pub struct RegionData {
     /// Other names and spellings.
     #[serde(default)]
     pub names: Vec<String>,
+    /// The region's tile on the home page's map: a `code` of `data/tilegrid.toml` (a
+    /// `[[tile]]`, or an `[[abroad]]` tile for a foreign region). A municipality, province,
+    /// SAR or region fills its tile; a city or pilot zone is a marker inside it. Left out,
+    /// the region is not on the map (the national region is linked from the map's caption).
+    #[serde(default)]
+    pub tile: Option<String>,
     /// Ids (in `data/bodies.toml`) of the bodies that regulate here; each must be of kind
     /// `regulator`.
     #[serde(default)]

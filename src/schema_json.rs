@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::content::FrontMatter;
-use crate::data::{BodiesFile, DimensionsFile, SourcesFile};
+use crate::data::{BodiesFile, DimensionsFile, SourcesFile, TileGrid};
 
 /// The folder the repository ships the schemas in, and `atlas schema` writes by default.
 pub const DEFAULT_DIR: &str = "schemas";
@@ -143,6 +143,13 @@ pub fn schemas() -> Vec<SchemaFile> {
             describes: "data/dimensions.toml",
             text: pretty(&to_value::<DimensionsFile>(
                 "data/dimensions.toml: the rows of the comparison table",
+            )),
+        },
+        SchemaFile {
+            name: "tilegrid.json",
+            describes: "data/tilegrid.toml",
+            text: pretty(&to_value::<TileGrid>(
+                "data/tilegrid.toml: the tiles of the home page's map",
             )),
         },
         SchemaFile {

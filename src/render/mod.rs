@@ -12,9 +12,9 @@
 //! Where things are: `theme.rs` (loading templates), `i18n.rs` (interface strings),
 //! `errors.rs` (Tera and write errors as diagnostics), `jobs.rs` (the list of outputs),
 //! `context.rs` (the [`Renderer`] and the values pages share), one file per kind of output
-//! (`pages.rs`, `compare.rs`, `timeline.rs`, `sources.rs`, `taxonomies.rs`, `search.rs`,
-//! `root.rs`, `feeds.rs`, `sitemap.rs`, `redirects.rs`), and `tvalue.rs` (building Tera
-//! values directly).
+//! (`pages.rs`, `map.rs` (the home page's map), `compare.rs`, `timeline.rs`, `sources.rs`,
+//! `taxonomies.rs`, `search.rs`, `root.rs`, `feeds.rs`, `sitemap.rs`, `redirects.rs`), and
+//! `tvalue.rs` (building Tera values directly).
 
 use std::collections::BTreeMap;
 
@@ -31,6 +31,7 @@ mod errors;
 mod feeds;
 mod i18n;
 mod jobs;
+mod map;
 mod pages;
 mod redirects;
 mod root;

@@ -66,6 +66,7 @@ impl Renderer<'_> {
                 .map(|e| self.timeline_event(&p.lang, e))
                 .collect();
             c.insert_value("recent_events", Value::from(recent));
+            c.insert("map", &self.home_map(&p.lang));
             let m = &site.langs[&p.lang];
             c.insert(
                 "stats",

@@ -8,8 +8,9 @@
 //! link resolver, but applies no template and writes no file; it must not reach into the
 //! later stages (render, output, build). One file per part: `pages.rs` (pages, URLs,
 //! translations), `sections.rs`, `links.rs` (Markdown, cross-links, anchors),
-//! `markdown_cache.rs`, `schemas.rs`, `relations.rs`, `sources.rs`, `compare.rs`,
-//! `taxonomies.rs`, `timeline.rs`, `output_paths.rs` (aliases, reserved names, collisions).
+//! `markdown_cache.rs`, `schemas.rs`, `tiles.rs` (the map's `tile` keys), `relations.rs`,
+//! `sources.rs`, `compare.rs`, `taxonomies.rs`, `timeline.rs`, `output_paths.rs` (aliases,
+//! reserved names, collisions).
 
 mod bodies;
 mod compare;
@@ -24,6 +25,7 @@ mod sources;
 mod taxonomies;
 #[cfg(test)]
 mod test_site;
+mod tiles;
 mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -40,6 +42,7 @@ pub use markdown_cache::MarkdownCache;
 pub use output_paths::{GENERATED_FILES, MARKER, RESERVED_SECTIONS};
 pub use pages::Page;
 pub use taxonomies::{Taxonomy, Term};
+pub use tiles::TilePlace;
 pub use timeline::TimelineEvent;
 
 use relations::Lists;
@@ -154,6 +157,7 @@ impl Site {
             r.anchors = HashSet::new();
         }
         site.check_schemas(&mut diags);
+        site.check_tiles(&mut diags);
         site.compute_backlinks();
         site.collect_sources();
         site.make_aliases(&mut diags);
