@@ -6,20 +6,16 @@
 // table (sticky header and first column, symbols, optional JavaScript, no JavaScript), the
 // pictures, print styles and the Nu HTML Checker; it writes the screenshots in
 // docs/screenshots/ (or $SCREENSHOT_DIR).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { buildSite, REPO } from '../lib/site.mjs';
+import { REPO } from '../lib/site.mjs';
+import { useAtlas, PHONE, DESKTOP, LANGS } from '../lib/harness.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 import { checkFolder, formatMessages } from '../lib/vnu.mjs';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 860 };
-const LANGS = ['zh', 'en'];
 const PAGES = {
   home: '/{lang}/',
   region: '/{lang}/regions/shenzhen/',
@@ -31,40 +27,8 @@ const PAGES = {
 };
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(REPO, 'docs', 'screenshots');
 
-let site;
-let server;
-let browser;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
-
-/** Opens a page in a fresh context; records requests to any host but the test server. */
-async function open(url, { viewport = DESKTOP, colorScheme = 'light', javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, javaScriptEnabled });
-  const foreign = [];
-  const errors = [];
-  const origin = new URL(server.url).origin;
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(origin + '/') || u.startsWith('data:')) return route.continue();
-    foreign.push(u);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const response = await page.goto(server.url + url, { waitUntil: 'load' });
-  return { context, page, response, foreign, errors };
-}
+const atlas = useAtlas();
+const open = (url, options) => atlas.open(url, options);
 
 function pathFor(name, lang) {
   return PAGES[name].replace('{lang}', lang);
@@ -353,7 +317,7 @@ describe('comparison table', () => {
         const cells = await page.$$eval('table.compare td', (tds) => tds.map((t) => t.id));
         assert.ok(cells.every((id) => /^cell-[a-z0-9_]+-[a-z0-9-]+$/.test(id)), 'every cell has an id');
         for (const id of [rows[rows.length - 1], cells[cells.length - 1], cells[Math.floor(cells.length / 2)]]) {
-          await page.goto(`${server.url}/en/compare/#${id}`);
+          await page.goto(`${atlas.server.url}/en/compare/#${id}`);
           const box = await page.evaluate((id) => {
             const el = document.getElementById(id);
             const r = el.getBoundingClientRect();
@@ -625,7 +589,7 @@ describe('link previews, the 404 page and the printed address', () => {
         assert.equal(await page.isVisible('.print-head'), true);
         const head = await page.$eval('.print-head', (e) => [e.querySelector('.print-site').textContent, e.querySelector('.print-url').textContent, e.querySelector('.print-date').textContent]);
         assert.equal(head[0], lang === 'zh' ? '中国干细胞政策图谱' : 'China Stem-Cell Policy Atlas');
-        assert.equal(head[1], `${server.url}/${lang}/drugs/ryoncil/`);
+        assert.equal(head[1], `${atlas.server.url}/${lang}/drugs/ryoncil/`);
         const d = new Date();
         const want = lang === 'zh' ? `打印于${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` : `Printed on ${d.getDate()} ${d.toLocaleString('en-GB', { month: 'long' })} ${d.getFullYear()}`;
         assert.equal(head[2], want);
@@ -662,7 +626,7 @@ describe('screenshots', () => {
 
 describe('Nu HTML Checker', () => {
   test('the built atlas has no HTML or CSS errors', () => {
-    const { messages } = checkFolder(site.out);
-    assert.equal(messages.length, 0, formatMessages(messages, site.out));
+    const { messages } = checkFolder(atlas.site.out);
+    assert.equal(messages.length, 0, formatMessages(messages, atlas.site.out));
   });
 });

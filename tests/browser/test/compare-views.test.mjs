@@ -5,22 +5,19 @@
 // mainland regions), and a copy of it in which Japan's page gets test-only comparison values,
 // so that a region outside the default view exists to be picked. The copy is built in a
 // temporary folder and never published.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
+import { useAtlas, PHONE, DESKTOP } from '../lib/harness.mjs';
 import { buildSite, REPO } from '../lib/site.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(REPO, 'docs', 'screenshots');
 const FIVE = ['beijing', 'shanghai', 'shenzhen', 'hunan', 'hainan-boao'];
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 860 };
 
 // Test-only values for Japan (not content of the atlas): one of each kind of cell.
 const JAPAN_VALUES = {
@@ -51,34 +48,11 @@ function buildWithJapan() {
   return { out, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
-let own;
-let withJapan;
-let ownServer;
-let japanServer;
-let browser;
+const ownSite = useAtlas();
+const japanSite = useAtlas({ build: buildWithJapan });
 
-before(async () => {
-  own = buildSite();
-  withJapan = buildWithJapan();
-  ownServer = await serve(own.out);
-  japanServer = await serve(withJapan.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await ownServer?.close();
-  await japanServer?.close();
-  own?.cleanup();
-  withJapan?.cleanup();
-});
-
-async function open(server, url, { viewport = DESKTOP, javaScriptEnabled = true, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled, colorScheme });
-  const page = await context.newPage();
-  await page.goto(server.url + url);
-  return { page, context };
-}
+/** Opens `url` of the site `which` serves (`ownSite` or `japanSite`). */
+const open = (which, url, options) => which.open(url, options);
 
 /** Region columns shown, in order (a phone hides the header row: its cells tell). */
 const shownRegions = (page) => page.$$eval('#dim-cluster_role td', (tds) =>
@@ -88,7 +62,7 @@ for (const lang of ['zh', 'en']) {
   for (const [vp, viewport] of [['375', PHONE], ['1280', DESKTOP]]) {
     describe(`compare views, ${lang} at ${vp} px`, () => {
       test('the default columns are the five; legend before table; rows named; no sideways scroll; axe clean', async () => {
-        const { page, context } = await open(ownServer, `/${lang}/compare/`, { viewport });
+        const { page, context } = await open(ownSite, `/${lang}/compare/`, { viewport });
         try {
           assert.deepEqual(await shownRegions(page), FIVE);
           assert.equal(await page.isVisible('#cmp-tools'), true, 'the picker is shown with JavaScript');
@@ -119,10 +93,10 @@ for (const lang of ['zh', 'en']) {
       });
 
       test('a link to a row or a cell lands in view, below the sticky header', async () => {
-        const { page, context } = await open(ownServer, `/${lang}/compare/`, { viewport });
+        const { page, context } = await open(ownSite, `/${lang}/compare/`, { viewport });
         try {
           for (const id of ['dim-first_drug_prescription', 'cell-ind_rd_presence-hainan-boao', 'cell-cluster_role-hunan']) {
-            await page.goto(`${ownServer.url}/${lang}/compare/#${id}`);
+            await page.goto(`${ownSite.server.url}/${lang}/compare/#${id}`);
             const box = await page.evaluate((id) => {
               const r = document.getElementById(id).getBoundingClientRect();
               const head = document.querySelector('table.compare thead').getBoundingClientRect();
@@ -139,7 +113,7 @@ for (const lang of ['zh', 'en']) {
       });
 
       test('picking two regions, one outside the default view, shows them side by side; the address restores it', async () => {
-        const { page, context } = await open(japanServer, `/${lang}/compare/`, { viewport });
+        const { page, context } = await open(japanSite, `/${lang}/compare/`, { viewport });
         try {
           assert.deepEqual(await shownRegions(page), FIVE, 'Japan is not in the default view');
           assert.equal(await page.locator('.region-group-other input[value="japan"]').count(), 1);
@@ -155,7 +129,7 @@ for (const lang of ['zh', 'en']) {
           const v = await axeViolations(page);
           assert.equal(v.length, 0, describeViolations(v));
           // A reader who opens the copied address sees the same view.
-          const other = await open(japanServer, url.pathname + url.search, { viewport });
+          const other = await open(japanSite, url.pathname + url.search, { viewport });
           try {
             assert.deepEqual(await shownRegions(other.page), ['beijing', 'japan']);
             const ticked = await other.page.$$eval('.tool-regions input:checked', (xs) => xs.map((x) => x.value));
@@ -177,7 +151,7 @@ for (const lang of ['zh', 'en']) {
   describe(`compare views: no JavaScript, hidden targets, exports (${lang})`, () => {
     test('the default table and the other regions\' values are there, the picker is not', async () => {
       for (const viewport of [PHONE, DESKTOP]) {
-        const { page, context } = await open(japanServer, `/${lang}/compare/`, { viewport, javaScriptEnabled: false });
+        const { page, context } = await open(japanSite, `/${lang}/compare/`, { viewport, javaScriptEnabled: false });
         try {
           assert.equal(await page.isVisible('#cmp-tools'), false);
           // The five first, then Japan, marked as outside the default view.
@@ -193,7 +167,7 @@ for (const lang of ['zh', 'en']) {
         }
       }
       // The repository's own atlas has no region outside the default view: no note, five columns.
-      const { page, context } = await open(ownServer, `/${lang}/compare/`, { javaScriptEnabled: false });
+      const { page, context } = await open(ownSite, `/${lang}/compare/`, { javaScriptEnabled: false });
       try {
         assert.deepEqual(await shownRegions(page), FIVE);
         assert.equal(await page.locator('.compare-others-note').count(), 0);
@@ -203,7 +177,7 @@ for (const lang of ['zh', 'en']) {
     });
 
     test('a link to a cell of a region not shown shows that region', async () => {
-      const { page, context } = await open(japanServer, `/${lang}/compare/#cell-cluster_role-japan`, { viewport: PHONE });
+      const { page, context } = await open(japanSite, `/${lang}/compare/#cell-cluster_role-japan`, { viewport: PHONE });
       try {
         await page.waitForFunction(() => getComputedStyle(document.getElementById('cell-cluster_role-japan')).display !== 'none');
         assert.ok((await shownRegions(page)).includes('japan'));
@@ -215,12 +189,12 @@ for (const lang of ['zh', 'en']) {
     });
 
     test('the CSV and JSON exports hold every region', async () => {
-      const json = JSON.parse(fs.readFileSync(path.join(withJapan.out, lang, 'compare', 'table.json'), 'utf8'));
+      const json = JSON.parse(fs.readFileSync(path.join(japanSite.site.out, lang, 'compare', 'table.json'), 'utf8'));
       const regions = json.table.regions.map((r) => [r.slug, r.default]);
       assert.deepEqual(regions, [...FIVE.map((s) => [s, true]), ['japan', false]]);
-      const csv = fs.readFileSync(path.join(withJapan.out, lang, 'compare', 'table-long.csv'), 'utf8');
+      const csv = fs.readFileSync(path.join(japanSite.site.out, lang, 'compare', 'table-long.csv'), 'utf8');
       assert.match(csv, /\ncluster_role,japan,/);
-      const wide = fs.readFileSync(path.join(withJapan.out, lang, 'compare', 'table.csv'), 'utf8').split('\n')[0];
+      const wide = fs.readFileSync(path.join(japanSite.site.out, lang, 'compare', 'table.csv'), 'utf8').split('\n')[0];
       assert.match(wide, lang === 'zh' ? /日本/ : /Japan/);
     });
   });
@@ -229,7 +203,7 @@ for (const lang of ['zh', 'en']) {
 describe('compare screenshots', () => {
   for (const lang of ['en', 'zh']) {
     test(`compare-phone-${lang}-375.png: two regions picked, side by side`, async () => {
-      const { page, context } = await open(ownServer, `/${lang}/compare/?regions=beijing,shenzhen`, { viewport: PHONE });
+      const { page, context } = await open(ownSite, `/${lang}/compare/?regions=beijing,shenzhen`, { viewport: PHONE });
       try {
         await page.locator('#cmp-tools').evaluate((el) => el.scrollIntoView());
         await page.evaluate(() => document.fonts.ready);

@@ -2,36 +2,14 @@
 // page-wide sideways scroll, every region link reached by Tab, the chooser recolours the
 // map and renames the links, axe finds nothing; with JavaScript off the row chosen at build
 // time is drawn, the legend is there and the chooser is hidden.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { buildSite } from '../lib/site.mjs';
+import { useAtlas } from '../lib/harness.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 
-let site;
-let server;
-let browser;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
-
-async function open(path, { width = 1280, javaScriptEnabled = true, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled, colorScheme });
-  const page = await context.newPage();
-  await page.goto(server.url + path);
-  return { page, context };
-}
+const atlas = useAtlas();
+const open = (url, options) => atlas.open(url, options);
 
 /** The fill class (map-s-*) of each region link's tile or dot, by href. */
 function fills(page) {

@@ -1,48 +1,15 @@
 // Sources a reader can follow and citing the atlas, in headless Chromium: the way back from a
 // source to its first citation, the "Cite this page" box (open, with axe), its BibTeX and RIS
 // files, the JSON-LD, and the methods page in both languages at phone and desktop widths.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { buildSite } from '../lib/site.mjs';
+import { useAtlas, PHONE, DESKTOP, LANGS } from '../lib/harness.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 860 };
-const LANGS = ['zh', 'en'];
 
-let site;
-let server;
-let browser;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
-
-async function open(url, { viewport = DESKTOP, javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled });
-  const foreign = [];
-  const origin = new URL(server.url).origin;
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(origin + '/') || u.startsWith('data:')) return route.continue();
-    foreign.push(u);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  const response = await page.goto(server.url + url, { waitUntil: 'load' });
-  return { context, page, response, foreign };
-}
+const atlas = useAtlas();
+const open = (url, options) => atlas.open(url, options);
 
 describe('the way back from a source to its citation', () => {
   for (const lang of LANGS) {
@@ -90,7 +57,7 @@ describe('cite this page', () => {
             assert.deepEqual(foreign, []);
             for (const [sel, head] of [['a[href$="cite.bib"]', /^@misc\{atlas-/], ['a[href$="cite.ris"]', /^TY {2}- ELEC\r\n/]]) {
               const href = await box.locator(sel).getAttribute('href');
-              const res = await fetch(server.url + href);
+              const res = await fetch(atlas.server.url + href);
               assert.equal(res.status, 200, href);
               assert.match(await res.text(), head);
             }
@@ -118,7 +85,7 @@ describe('methods page', () => {
           const fromFooter = await page.locator('.footer-methods a').getAttribute('href');
           assert.equal(fromCompare, `/${lang}/about/methods/`);
           assert.equal(fromFooter, fromCompare);
-          await page.goto(server.url + fromFooter, { waitUntil: 'load' });
+          await page.goto(atlas.server.url + fromFooter, { waitUntil: 'load' });
           assert.equal(await page.locator('h1').count(), 1);
           const violations = await axeViolations(page);
           assert.equal(violations.length, 0, describeViolations(violations));

@@ -1,35 +1,13 @@
 // The comparison page's citations (branch reader-compare): one numbering for the page, cell
 // citations that are real links to the page's own source list (keyboard and tap), entries
 // that link back to a citing cell, the long CSV offered, no page-wide sideways scroll at 375 px.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { buildSite } from '../lib/site.mjs';
+import { useAtlas } from '../lib/harness.mjs';
 
-let site;
-let server;
-let browser;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
-
-async function open(path, { width = 1280, javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(server.url + path);
-  return { page, context };
-}
+const atlas = useAtlas();
+const open = (url, options) => atlas.open(url, options);
 
 for (const lang of ['zh', 'en']) {
   describe(`compare citations (${lang})`, () => {
@@ -74,7 +52,7 @@ for (const lang of ['zh', 'en']) {
       const { page, context } = await open(`/${lang}/compare/`, { javaScriptEnabled: false });
       assert.ok((await page.locator('.compare-sources li a.src-back').count()) > 0);
       assert.equal(await page.locator(`a[href$="/${lang}/compare/table-long.csv"]`).count(), 1);
-      const res = await page.request.get(server.url + `/${lang}/compare/table-long.csv`);
+      const res = await page.request.get(atlas.server.url + `/${lang}/compare/table-long.csv`);
       assert.equal(res.status(), 200);
       assert.match(await res.text(), /^\uFEFF?dimension,region,lang,value,display,source,note,inferred,inferred_note\r?\n/);
       await context.close();

@@ -1,40 +1,15 @@
 // Reader's pages, second pass, in headless Chromium: the timeline's points lead to the list
 // by keyboard and touch, a shared event is one entry; term pages switch language to the same
 // term; the status list in pipeline order with definitions.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { serve } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { buildSite } from '../lib/site.mjs';
+import { useAtlas, PHONE, DESKTOP, LANGS } from '../lib/harness.mjs';
 import { axeViolations, describeViolations } from '../lib/axe.mjs';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 860 };
-const LANGS = ['zh', 'en'];
 
-let site;
-let server;
-let browser;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site.out);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
-
-async function open(url, { viewport = DESKTOP, javaScriptEnabled = true, hasTouch = false } = {}) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled, hasTouch });
-  const page = await context.newPage();
-  await page.goto(server.url + url, { waitUntil: 'load' });
-  return { context, page };
-}
+const atlas = useAtlas();
+const open = (url, options) => atlas.open(url, options);
 
 describe('timeline points', () => {
   for (const lang of LANGS) {
