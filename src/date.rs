@@ -29,6 +29,7 @@ pub struct DateError {
     reason: String,
 }
 
+/// English month names, January first.
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -43,6 +44,14 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// The English name of month `m` (1 to 12), or "" for any other number.
+pub fn english_month(m: u32) -> &'static str {
+    MONTHS
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
 
 /// The number of days of a month (1–12) of a year.
 fn days_in_month(year: i32, month: u32) -> u32 {

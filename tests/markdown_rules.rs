@@ -144,11 +144,26 @@ fn delimiters_pair_as_the_amended_rules_say() {
 }
 
 #[test]
+fn citation_number_holds_to_the_text_before_it() {
+    // The space or line break before a citation goes; a word joiner starts the number.
+    let cite = "<sup class=\"cite\">&#8288;[<a id=\"cite-1-1\" href=\"#src-s1\">1</a>]</sup>";
+    for src in ["Approved [@s1].", "Approved  [@s1].", "Approved\n[@s1]."] {
+        assert_eq!(render(src).html, format!("<p>Approved{cite}.</p>\n"), "{src:?}");
+    }
+    assert_eq!(render("获批 [@s1]。").html, format!("<p>获批{cite}。</p>\n"));
+    // Space inside emphasis before it stays where it is written; only the last text trims.
+    assert_eq!(
+        render("*a* [@s1]").html,
+        format!("<p><em>a</em>{cite}</p>\n")
+    );
+}
+
+#[test]
 fn soft_break_after_citation_or_link_between_chinese() {
     let r = render("中文[@s1]\n继续");
     assert_eq!(
         r.html,
-        "<p>中文<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-s1\">1</a>]</sup>继续</p>\n"
+        "<p>中文<sup class=\"cite\">&#8288;[<a id=\"cite-1-1\" href=\"#src-s1\">1</a>]</sup>继续</p>\n"
     );
     assert_eq!(r.text, "中文继续");
     let r = render("见[北京](@/regions/beijing.md)\n继续");
@@ -295,8 +310,9 @@ fn citations_are_numbered_and_checked() {
     let r = render("A [@s2]. B [@s1, @s2]. C [@nope].");
     assert_eq!(r.citations, vec!["s2", "s1"]);
     assert!(
-        r.html
-            .contains("<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-s2\">1</a>]</sup>"),
+        r.html.contains(
+            "<sup class=\"cite\">&#8288;[<a id=\"cite-1-1\" href=\"#src-s2\">1</a>]</sup>"
+        ),
         "{}",
         r.html
     );

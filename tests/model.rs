@@ -214,9 +214,9 @@ fn sources_are_listed_and_numbered() {
     // Inline citations first, then front matter sources.
     assert_eq!(ids, vec!["src-paper", "src-news"]);
     let page = s.read("public/zh/regions/beijing/index.html");
-    assert!(
-        page.contains("<sup class=\"cite\">[<a id=\"cite-1-1\" href=\"#src-paper\">1</a>]</sup>")
-    );
+    assert!(page.contains(
+        "<sup class=\"cite\">&#8288;[<a id=\"cite-1-1\" href=\"#src-paper\">1</a>]</sup>"
+    ));
     // The source list links back to the first citation; a source not cited in the text
     // (front matter only) has no way back.
     assert_eq!(

@@ -110,7 +110,10 @@ pub(super) fn citation_html(
             "<a id=\"cite-{n}-{k}\" href=\"#src-{id_esc}\">{n}</a>"
         ));
     }
-    format!("<sup class=\"cite\">[{}]</sup>", parts.join(", "))
+    // A word joiner first: no line break between the cited text and its number, so that a
+    // number never starts a line (Chinese text may break between any two characters). It is
+    // inside the element, so text extracted without citations carries none.
+    format!("<sup class=\"cite\">&#8288;[{}]</sup>", parts.join(", "))
 }
 
 /// True if the citation at `range` sits inside the text of a would-be link, as in

@@ -239,6 +239,9 @@ pub fn render(src: &str, resolver: &dyn LinkResolver) -> Rendered {
                             });
                         }
                         let html = links::citation_html(ids, resolver, &mut out, line, column);
+                        // The number sits on the cited text: the space or line break an editor
+                        // leaves before `[@a]` goes, so that no line can start with the number.
+                        trim_trailing_space(&mut final_events);
                         final_events.push(Event::InlineHtml(html.into()));
                         skip_until_link_end = true;
                         continue;
@@ -308,4 +311,29 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::new();
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
+}
+
+/// Removes the white space at the end of the rendered events: trailing soft breaks, and the
+/// trailing spaces of the last text.
+fn trim_trailing_space(events: &mut Vec<Event<'_>>) {
+    loop {
+        match events.last_mut() {
+            Some(Event::SoftBreak) => {
+                events.pop();
+            }
+            Some(Event::Text(t)) => {
+                let kept = t.trim_end().len();
+                if kept == t.len() {
+                    return;
+                }
+                if kept == 0 {
+                    events.pop();
+                } else {
+                    *t = CowStr::from(t[..kept].to_string());
+                    return;
+                }
+            }
+            _ => return,
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! Also the pages' schema.org JSON-LD (`Article`; `Dataset` for the comparison data), with
 //! a licence only when `[extra] license` is set.
 
+use crate::date::english_month as month_name;
 use tera::Value;
 
 use super::Renderer;
@@ -42,21 +43,6 @@ pub(super) fn gbt7714(w: &Work) -> String {
     )
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// APA 7, web page whose author is the site: `Author. (2025, June 1). Title. URL`.
 pub(super) fn apa7(w: &Work) -> String {
     let date = match w.updated {
@@ -68,13 +54,6 @@ pub(super) fn apa7(w: &Work) -> String {
         },
     };
     format!("{}. ({date}). {}. {}", w.site, w.title, w.url)
-}
-
-fn month_name(m: u32) -> &'static str {
-    MONTHS
-        .get((m as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("")
 }
 
 /// Text for a braced BibTeX field: TeX's special characters escaped.
@@ -174,6 +153,20 @@ impl Renderer<'_> {
         }
     }
 
+    /// Page `i` as a work to cite, if it gets a "Cite this page" box.
+    fn page_work(&self, i: usize) -> Option<Work<'_>> {
+        if !self.citable(i) {
+            return None;
+        }
+        let p = &self.site.pages[i];
+        Some(self.work(
+            &p.lang,
+            &self.site.file(i).front.title,
+            &p.path,
+            self.lastmod(i),
+        ))
+    }
+
     /// Whether page `i` gets a "Cite this page" box: a page in a section, not an index.
     pub(super) fn citable(&self, i: usize) -> bool {
         self.site.file(i).kind == Kind::Page
@@ -191,16 +184,10 @@ impl Renderer<'_> {
 
     /// The cite box's values for page `i` (null when it gets none).
     pub(super) fn page_cite_value(&self, i: usize) -> Value {
-        if !self.citable(i) {
+        let Some(w) = self.page_work(i) else {
             return Value::none();
-        }
+        };
         let p = &self.site.pages[i];
-        let w = self.work(
-            &p.lang,
-            &self.site.file(i).front.title,
-            &p.path,
-            self.lastmod(i),
-        );
         let mut v = self
             .cite_value_of(&w, &p.path)
             .into_map()
@@ -278,17 +265,10 @@ impl Renderer<'_> {
 
     /// `cite.bib` and `cite.ris` beside page `i` (none for indexes).
     pub(super) fn page_cite_files(&self, i: usize) -> Vec<(String, Vec<u8>)> {
-        if !self.citable(i) {
-            return Vec::new();
+        match self.page_work(i) {
+            Some(w) => files(&self.site.pages[i].path, &w),
+            None => Vec::new(),
         }
-        let p = &self.site.pages[i];
-        let w = self.work(
-            &p.lang,
-            &self.site.file(i).front.title,
-            &p.path,
-            self.lastmod(i),
-        );
-        files(&p.path, &w)
     }
 
     /// The comparison page's reference: reviewed when its latest region was.

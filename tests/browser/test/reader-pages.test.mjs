@@ -113,3 +113,39 @@ describe('taxonomy terms', () => {
     }
   }
 });
+
+describe('Chinese typography', () => {
+  for (const lang of LANGS) {
+    test(`${lang} 375px: a citation number never starts a line`, async () => {
+      for (const url of [`/${lang}/regions/hainan-boao/`, `/${lang}/regions/china/`, `/${lang}/drugs/aimimaituosai/`, `/${lang}/analysis/industry/`]) {
+        const { context, page } = await open(url, { viewport: PHONE });
+        try {
+          // For each citation, the character before it is on the same line (the two boxes
+          // overlap vertically), at several widths so that some citations fall at a line end.
+          for (const width of [375, 360, 343, 331]) {
+            await page.setViewportSize({ width, height: 740 });
+            const alone = await page.$$eval('.prose sup.cite', (sups) => sups.filter((sup) => {
+              const walker = document.createTreeWalker(sup.parentNode, NodeFilter.SHOW_TEXT);
+              let prev = null;
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                if (sup.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_PRECEDING && !sup.contains(n) && n.textContent.trim()) prev = n;
+              }
+              if (!prev) return false;
+              const r = document.createRange();
+              const end = prev.textContent.replace(/\s+$/, '').length;
+              r.setStart(prev, end - 1);
+              r.setEnd(prev, end);
+              const a = r.getClientRects();
+              const before = a[a.length - 1];
+              const b = sup.getClientRects()[0];
+              return !(before && b && before.bottom > b.top && before.top < b.bottom);
+            }).map((s) => s.textContent));
+            assert.deepEqual(alone, [], `${url} at ${width}px: citations alone at a line start`);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  }
+});
