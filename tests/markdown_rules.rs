@@ -148,9 +148,16 @@ fn citation_number_holds_to_the_text_before_it() {
     // The space or line break before a citation goes; a word joiner starts the number.
     let cite = "<sup class=\"cite\">&#8288;[<a id=\"cite-1-1\" href=\"#src-s1\">1</a>]</sup>";
     for src in ["Approved [@s1].", "Approved  [@s1].", "Approved\n[@s1]."] {
-        assert_eq!(render(src).html, format!("<p>Approved{cite}.</p>\n"), "{src:?}");
+        assert_eq!(
+            render(src).html,
+            format!("<p>Approved{cite}.</p>\n"),
+            "{src:?}"
+        );
     }
-    assert_eq!(render("获批 [@s1]。").html, format!("<p>获批{cite}。</p>\n"));
+    assert_eq!(
+        render("获批 [@s1]。").html,
+        format!("<p>获批{cite}。</p>\n")
+    );
     // Space inside emphasis before it stays where it is written; only the last text trims.
     assert_eq!(
         render("*a* [@s1]").html,
