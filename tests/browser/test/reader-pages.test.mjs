@@ -149,3 +149,36 @@ describe('Chinese typography', () => {
     });
   }
 });
+
+describe('every page', () => {
+  test('axe finds nothing on any built page (desktop, light; redirect stubs aside)', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const root = atlas.site.out;
+    const pages = [];
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.html') && !/http-equiv="refresh"/i.test(fs.readFileSync(p, 'utf8'))) pages.push(p);
+      }
+    };
+    walk(root);
+    assert.ok(pages.length > 100, `${pages.length} pages`);
+    const context = await atlas.browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const failures = [];
+    try {
+      for (const file of pages) {
+        let url = '/' + path.relative(root, file).split(path.sep).join('/');
+        url = url.replace(/index\.html$/, '');
+        await page.goto(atlas.url(url), { waitUntil: 'load' });
+        const v = await axeViolations(page);
+        if (v.length) failures.push(`${url}\n${describeViolations(v)}`);
+      }
+    } finally {
+      await context.close();
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
+});
