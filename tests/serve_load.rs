@@ -189,6 +189,20 @@ impl Server {
         self.stderr.lock().unwrap().join("\n")
     }
 
+    /// The server's standard error once it holds `needle` (or after the timeout): it is read
+    /// by another thread than standard output, so a line printed before `Serving` may still
+    /// be on its way.
+    fn stderr_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let text = self.stderr_text();
+            if text.contains(needle) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Checks that the same process is alive and serves a page.
     fn assert_serves(&self, after: &str) {
         let page = format!("{}en/", self.base);
@@ -514,7 +528,7 @@ fn only_the_servers_own_host_names_are_answered() {
     );
     assert_eq!(status(&out), Some(400));
     // The person running the server learns the option from the terminal too, once per name.
-    let err = server.stderr_text();
+    let err = server.stderr_with("refused a request for Host `evil.example`");
     assert_eq!(
         err.matches("refused a request for Host `evil.example`")
             .count(),
@@ -573,7 +587,7 @@ fn bound_to_every_address_it_warns_and_answers_any_host() {
     let server = Server::start_with(&site, &["--bind", "0.0.0.0"], None);
     let page = format!("{}en/", server.base);
     assert_eq!(server.get_as("evil.example", &page).0, Some(200));
-    let err = server.stderr_text();
+    let err = server.stderr_with("it answers any Host name");
     assert!(
         err.contains("anyone who can reach this machine on port")
             && err.contains("it answers any Host name"),
@@ -588,13 +602,8 @@ fn bound_to_every_address_it_warns_and_answers_any_host() {
     assert_eq!(server.get_as("team.test", &page).0, Some(200));
     assert_eq!(server.get_as("192.0.2.1:1111", &page).0, Some(200));
     assert_eq!(server.get_as("evil.example", &page).0, Some(403));
-    assert!(
-        server
-            .stderr_text()
-            .contains("anyone who can reach this machine"),
-        "{}",
-        server.stderr_text()
-    );
+    let err = server.stderr_with("anyone who can reach this machine");
+    assert!(err.contains("anyone who can reach this machine"), "{err}");
 }
 
 /// Reads from `s` until the server closes it; returns what was read and when it closed.
@@ -759,15 +768,7 @@ fn a_low_open_file_limit_caps_connections_without_failing() {
     let site = fixture("basic");
     let mut server = Server::start_with(&site, &["--bind", "127.0.0.1"], Some(LIMIT));
     let pid = server.child.id();
-    // The warning is on stderr, read by another thread than the "Serving" line: wait for it.
-    let wait = Instant::now() + TIMEOUT;
-    let mut err = server.stderr_text();
-    while !(err.contains("is 256") && err.contains("at most 192 connections"))
-        && Instant::now() < wait
-    {
-        std::thread::sleep(Duration::from_millis(20));
-        err = server.stderr_text();
-    }
+    let err = server.stderr_with("at most 192 connections");
     assert!(
         err.contains("is 256") && err.contains("at most 192 connections"),
         "{err}"
