@@ -4,27 +4,6 @@
 mod common;
 use common::*;
 use std::collections::BTreeSet;
-use std::path::Path;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn build_repo() -> (tempfile::TempDir, Run) {
-    let out = tempfile::tempdir().unwrap();
-    let dest = out.path().join("public");
-    let r = atlas(
-        &[
-            "build",
-            "--root",
-            repo().to_str().unwrap(),
-            "--output-dir",
-            dest.to_str().unwrap(),
-        ],
-        repo(),
-    );
-    (out, r)
-}
 
 #[test]
 fn builds_with_no_error_and_no_warning() {

@@ -7,12 +7,6 @@
 mod common;
 use common::*;
 
-use std::path::Path;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// (slug, tile code, kind) of every region page of a language, from its front matter.
 fn regions(lang: &str) -> Vec<(String, Option<String>, String)> {
     let mut out = Vec::new();
@@ -41,18 +35,8 @@ fn regions(lang: &str) -> Vec<(String, Option<String>, String)> {
 
 #[test]
 fn home_pages_lead_with_the_map_linking_every_region_with_a_tile() {
-    let out = tempfile::tempdir().unwrap();
+    let (out, r) = build_repo();
     let dest = out.path().join("public");
-    let r = atlas(
-        &[
-            "build",
-            "--root",
-            repo().to_str().unwrap(),
-            "--output-dir",
-            dest.to_str().unwrap(),
-        ],
-        repo(),
-    );
     assert!(r.ok(), "{r:?}");
     for lang in ["zh", "en"] {
         let html = std::fs::read_to_string(dest.join(lang).join("index.html")).unwrap();

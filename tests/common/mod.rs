@@ -126,3 +126,25 @@ pub fn decode(s: &str) -> String {
         .unwrap()
         .into_owned()
 }
+
+/// The repository's own site (its root).
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's own atlas built into a temporary folder's `public/`.
+pub fn build_repo() -> (tempfile::TempDir, Run) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("public");
+    let r = atlas(
+        &[
+            "build",
+            "--root",
+            repo().to_str().unwrap(),
+            "--output-dir",
+            dest.to_str().unwrap(),
+        ],
+        repo(),
+    );
+    (out, r)
+}
