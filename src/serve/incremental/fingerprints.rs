@@ -70,10 +70,13 @@ pub(super) struct Fingerprints<'a> {
     site: &'a Site,
     /// Shared by every output of a language: config, data, theme, navigation, taxonomies.
     global: HashMap<String, u64>,
-    /// Per page: what lists and links show of it (key, language, path, fallback, its file's
-    /// front matter, its sources).
+    /// Per page: what links to it show (key, language, path, fallback, its file's front
+    /// matter).
+    link: Vec<u64>,
+    /// Per page: `link` plus the sources it lists (read by the page itself and by the
+    /// sources page, which lists the pages citing each source).
     meta: Vec<u64>,
-    /// Per page: `meta` plus what page lists show of the body (summary, reading time).
+    /// Per page: `link` plus what page lists show of the body (summary, reading time).
     refs: Vec<u64>,
     /// Per file: the rendered body.
     body: Vec<u64>,
@@ -128,7 +131,7 @@ impl<'a> Fingerprints<'a> {
                 h.finish()
             })
             .collect();
-        let meta: Vec<u64> = site
+        let link: Vec<u64> = site
             .pages
             .par_iter()
             .map(|p| {
@@ -138,21 +141,23 @@ impl<'a> Fingerprints<'a> {
                 p.path.hash(&mut h);
                 p.fallback.hash(&mut h);
                 file_meta[p.file].hash(&mut h);
-                p.sources.hash(&mut h);
                 h.finish()
             })
             .collect();
-        let refs: Vec<u64> = site
+        let (meta, refs): (Vec<u64>, Vec<u64>) = site
             .pages
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut h = Xxh3::new();
-                meta[i].hash(&mut h);
-                file_ref[p.file].hash(&mut h);
-                h.finish()
+                let mut m = Xxh3::new();
+                link[i].hash(&mut m);
+                p.sources.hash(&mut m);
+                let mut r = Xxh3::new();
+                link[i].hash(&mut r);
+                file_ref[p.file].hash(&mut r);
+                (m.finish(), r.finish())
             })
-            .collect();
+            .unzip();
 
         let mut sections = HashMap::new();
         for p in &site.pages {
@@ -238,7 +243,7 @@ impl<'a> Fingerprints<'a> {
             for e in &m.timeline {
                 (e.date, e.kind, &e.title, &e.source, &e.inferred, &e.anchor).hash(&mut h);
                 for p in e.pages() {
-                    meta[p].hash(&mut h);
+                    link[p].hash(&mut h);
                 }
             }
             timeline.insert(lang.clone(), h.finish());
@@ -247,6 +252,7 @@ impl<'a> Fingerprints<'a> {
         Fingerprints {
             site,
             global,
+            link,
             meta,
             refs,
             body,
@@ -261,8 +267,8 @@ impl<'a> Fingerprints<'a> {
         self.global.get(lang).copied().unwrap_or(0)
     }
 
-    fn meta_of(&self, h: &mut Xxh3, page: Option<usize>) {
-        page.map(|p| self.meta[p]).hash(h);
+    fn link_of(&self, h: &mut Xxh3, page: Option<usize>) {
+        page.map(|p| self.link[p]).hash(h);
     }
 
     /// The key that names a job across rebuilds (page indices move when files come and go)
@@ -283,11 +289,11 @@ impl<'a> Fingerprints<'a> {
                 }
                 0xb1u8.hash(&mut h);
                 for t in site.translations(i) {
-                    self.meta[t].hash(&mut h);
+                    self.link[t].hash(&mut h);
                 }
                 0xb2u8.hash(&mut h);
                 if !f.section.is_empty() {
-                    self.meta_of(&mut h, site.page(&p.lang, &format!("{}/_index", f.section)));
+                    self.link_of(&mut h, site.page(&p.lang, &format!("{}/_index", f.section)));
                 }
                 match f.kind {
                     Kind::Section => {
@@ -315,7 +321,7 @@ impl<'a> Fingerprints<'a> {
                 }
                 if let Some(r) = &f.front.region {
                     if let Some(parent) = &r.parent {
-                        self.meta_of(&mut h, site.page(&p.lang, &format!("{REGIONS}/{parent}")));
+                        self.link_of(&mut h, site.page(&p.lang, &format!("{REGIONS}/{parent}")));
                     }
                     let deps = self.region_deps.get(&(p.lang.clone(), f.stem.clone()));
                     for &j in deps.into_iter().flatten() {
@@ -324,7 +330,7 @@ impl<'a> Fingerprints<'a> {
                 }
                 if let Some(d) = &f.front.drug {
                     for r in &d.regions {
-                        self.meta_of(&mut h, site.page(&p.lang, &format!("{REGIONS}/{r}")));
+                        self.link_of(&mut h, site.page(&p.lang, &format!("{REGIONS}/{r}")));
                     }
                 }
                 format!("page:{}", p.path)
@@ -346,11 +352,14 @@ impl<'a> Fingerprints<'a> {
             }
             Job::SearchIndex(l) | Job::SearchPage(l) => {
                 // The index holds every page's text, names and the names of its translations;
-                // the search page lists every page (as lists do: `refs`, not the body).
+                // the search page lists every page of its language (as lists do: `refs`, not
+                // the body).
                 let index = matches!(job, Job::SearchIndex(_));
                 self.global(l).hash(&mut h);
                 for (i, p) in site.pages.iter().enumerate() {
-                    self.meta[i].hash(&mut h);
+                    if index {
+                        self.link[i].hash(&mut h);
+                    }
                     if &p.lang == l {
                         if index {
                             self.body[p.file].hash(&mut h);
@@ -391,12 +400,12 @@ impl<'a> Fingerprints<'a> {
             Job::Alias(a) => {
                 self.global("").hash(&mut h);
                 let (alias, target) = &site.aliases[*a];
-                self.meta[*target].hash(&mut h);
+                self.link[*target].hash(&mut h);
                 format!("alias:{alias}")
             }
             Job::Sitemap => {
                 self.global("").hash(&mut h);
-                self.meta.hash(&mut h);
+                self.link.hash(&mut h);
                 "sitemap".into()
             }
             Job::Root | Job::NotFound | Job::Robots => {
