@@ -79,22 +79,40 @@ fn assert_same(step: &str, got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<Stri
 }
 
 #[test]
-fn without_search_index_renders_everything_else_the_same() {
+fn diagnostics_only_reports_what_the_full_builder_reports_and_keeps_no_output() {
     let site = fixture("basic");
     let root = site.root().to_path_buf();
-    let all = full(&root);
-    let mut inc = Incremental::new(args(&root)).without_search_index();
-    let u = inc.rebuild(&[]).unwrap();
-    assert_eq!(u.rendered, u.total_jobs);
-    let lean = sorted(&inc);
-    let is_index = |p: &str| p.contains("/search/") && p.ends_with(".json");
-    assert!(
-        all.keys().any(|p| is_index(p)),
-        "the fixture has search indexes"
-    );
-    assert!(!lean.keys().any(|p| is_index(p)), "{:?}", lean.keys());
-    let rest: BTreeMap<String, Vec<u8>> = all.into_iter().filter(|(p, _)| !is_index(p)).collect();
-    assert_same("without search indexes vs full", &lean, &rest);
+    let mut full = Incremental::new(args(&root));
+    let mut lean = Incremental::new(args(&root)).diagnostics_only();
+    let f = full.rebuild(&[]).unwrap();
+    let l = lean.rebuild(&[]).unwrap();
+    assert_eq!(l.warnings, f.warnings);
+    assert!(lean.outputs().is_empty(), "{:?}", lean.outputs().keys());
+    assert!(l.changed.is_empty() && l.removed.is_empty());
+    // Only what can fail is rendered: no search index, feed, sitemap or redirect.
+    assert_eq!(l.rendered, l.total_jobs);
+    assert!(l.total_jobs < f.total_jobs, "{} of {}", l.total_jobs, f.total_jobs);
+    assert!(!full.outputs().is_empty());
+
+    // A template that fails on every page of a kind fails alike in both, for each kind of
+    // output the lean builder still renders (the comparison page only as HTML).
+    for template in ["compare.html", "page.html", "timeline.html", "search.html"] {
+        let rel = format!("themes/atlas/templates/{template}");
+        let good = site.read(&rel);
+        save(&site, &rel, &format!("{good}{{{{ no_such_value.field }}}}"));
+        let f = full.rebuild(&[]).expect_err(template).0;
+        let l = lean.rebuild(&[]).expect_err(template).0;
+        assert!(
+            f.iter().any(|d| d.is_error() && d.file.as_deref() == Some(Path::new(&rel))),
+            "{template}: {f:?}"
+        );
+        assert_eq!(l, f, "{template}");
+        save(&site, &rel, &good);
+        let f = full.rebuild(&[]).unwrap();
+        let l = lean.rebuild(&[]).unwrap();
+        assert_eq!(l.warnings, f.warnings, "{template} restored");
+        assert!(lean.outputs().is_empty());
+    }
 }
 
 #[test]

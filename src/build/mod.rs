@@ -96,6 +96,9 @@ fn load_timed(
     let mut t = Instant::now();
     let root = &args.root;
     let mut diags = Diagnostics::default();
+    if let Some(c) = cache {
+        c.take_loaded();
+    }
     let mut config = Config::load(root).map_err(Diagnostics)?;
     if let Some(url) = &args.base_url {
         config.set_base_url(url).map_err(|e| Diagnostics(vec![e]))?;
@@ -122,6 +125,13 @@ fn load_timed(
     diags.extend(data_diags);
     if gate_raw_html && config.check.raw_html == RawHtmlMode::Error {
         diags.extend(raw_html_errors(root, &paths, &content, args.drafts));
+    }
+    if let Some(c) = cache.filter(|c| c.keep_loaded) {
+        *c.loaded.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache::Loaded {
+            config: config.clone(),
+            content: content.clone(),
+            data: data.clone(),
+        });
     }
     timings.lap("read config, theme, data and content", &mut t);
     let opts = BuildOptions {

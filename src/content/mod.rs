@@ -39,7 +39,7 @@ pub struct Asset {
 }
 
 /// Everything read from `content/`.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Content {
     /// Parsed Markdown files (drafts included; the site drops them).
     pub pages: Vec<SourcePage>,

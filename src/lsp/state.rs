@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::build::BuildArgs;
 use crate::check::{CheckArgs, Finding};
 use crate::config::Config;
-use crate::content::{Overlay, ParseCache, SourcePage};
+use crate::content::{Overlay, SourcePage};
 use crate::data::Data;
 use crate::serve::incremental::Incremental;
 
@@ -34,8 +34,6 @@ pub struct Workspace {
     docs: HashMap<PathBuf, String>,
     /// The build, as `atlas serve` runs it again and again (keeps parses and renders).
     incremental: Incremental,
-    /// The content as `atlas check`'s own checks read it (keeps parses).
-    parse: ParseCache,
     snapshot: Snapshot,
     check_args: CheckArgs,
     /// `atlas check`'s own findings of each page key (all language versions), with a hash of
@@ -56,10 +54,10 @@ impl Workspace {
                 base_url: None,
                 drafts: true,
             })
-            .without_search_index(),
+            .diagnostics_only()
+            .keeping_loaded(),
             root,
             docs: HashMap::new(),
-            parse: ParseCache::default(),
             snapshot: Snapshot::default(),
             check_args,
             content_findings: HashMap::new(),
@@ -137,17 +135,20 @@ impl Workspace {
             .filter_map(|(p, t)| Some((self.rel(p)?, t.clone())))
             .collect();
         let overlay = Arc::new(overlay);
-        self.incremental.cache().parsed.set_overlay(overlay.clone());
-        self.parse.set_overlay(overlay);
+        self.incremental.cache().parsed.set_overlay(overlay);
         let build = match self.incremental.rebuild(&[]) {
             Ok(update) => update.warnings,
             Err(d) => d.0,
         };
         let mut findings = crate::check::build_findings(build);
-        match Config::load(&self.root) {
-            Ok(config) => {
-                let content = crate::content::load_cached(&self.root, &config, Some(&self.parse));
-                let (data, _) = Data::load(&self.root, &config.language_codes());
+        // What the build read: `atlas check`'s own checks and the lookups use the same pages.
+        match self.incremental.cache().take_loaded() {
+            Some(loaded) => {
+                let crate::build::cache::Loaded {
+                    config,
+                    content,
+                    data,
+                } = loaded;
                 findings.extend(self.content_checks(&config, &content, &data));
                 self.snapshot = Snapshot {
                     config: Some(config),
@@ -155,7 +156,8 @@ impl Workspace {
                     data,
                 };
             }
-            Err(_) => self.snapshot.config = None,
+            // atlas.toml did not load: the build's error says why.
+            None => self.snapshot.config = None,
         }
         let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
         findings.sort_by(|a, b| {

@@ -14,13 +14,9 @@ use crate::diagnostics::Diagnostic;
 impl Renderer<'_> {
     /// The comparison page, its two CSVs (wide and long) and its JSON.
     pub(super) fn compare_files(&self, lang: &str) -> Result<Written, Vec<Diagnostic>> {
-        let site = self.site;
         // The table is made once for its three files, and dropped with them.
         let table = self.make_compare_value(lang);
-        let tdir = self.theme.dir.join("templates");
-        let html = self
-            .compare_html(lang, &table)
-            .map_err(|e| tera_diagnostics(&e, &tdir, &site.paths.root))?;
+        let html = self.compare_page_of(lang, &table)?;
         let (csv, json) = self.compare_data(lang, &table);
         Ok(Written {
             path: format!("{lang}/compare/index.html"),
@@ -34,6 +30,17 @@ impl Renderer<'_> {
                 ),
             ],
         })
+    }
+
+    /// The comparison page alone (see [`Renderer::only_checking`]).
+    pub(super) fn compare_page(&self, lang: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        self.compare_page_of(lang, &self.make_compare_value(lang))
+    }
+
+    fn compare_page_of(&self, lang: &str, table: &Json) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let tdir = self.theme.dir.join("templates");
+        self.compare_html(lang, table)
+            .map_err(|e| tera_diagnostics(&e, &tdir, &self.site.paths.root))
     }
 
     pub(super) fn cell_display(&self, lang: &str, kind: DimensionType, value: &str) -> String {

@@ -29,6 +29,8 @@ pub struct Renderer<'a> {
     pub(super) segmenter: std::sync::OnceLock<std::sync::Arc<crate::search::Segmenter>>,
     /// Where the segmenter of the last build is kept (`atlas serve`).
     pub(super) segmenters: Option<&'a crate::search::SegmenterCache>,
+    /// Set by [`Renderer::only_checking`]: a job's files that code alone makes are left out.
+    pub(super) only_checking: bool,
 }
 
 /// Per language: the context values every page of the language shares.

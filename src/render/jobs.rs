@@ -43,6 +43,27 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether rendering the job can fail: true for the outputs made from the theme's
+    /// templates, false for the files made by code alone (feed, sitemap, robots.txt,
+    /// redirects, search index), which can never report a problem. A caller that only wants
+    /// the diagnostics (`atlas lsp`) renders only the jobs that can fail.
+    pub fn can_fail(&self) -> bool {
+        match self {
+            Job::Page(_)
+            | Job::Compare(_)
+            | Job::Timeline(_)
+            | Job::Sources(_)
+            | Job::Taxonomy(..)
+            | Job::Term(..)
+            | Job::Root
+            | Job::NotFound
+            | Job::SearchPage(_) => true,
+            Job::Feed(_) | Job::Alias(_) | Job::Sitemap | Job::Robots | Job::SearchIndex(_) => {
+                false
+            }
+        }
+    }
+
     /// The language of an HTML page of one language (counted in the build summary).
     pub fn lang<'s>(&'s self, site: &'s Site) -> Option<&'s str> {
         match self {

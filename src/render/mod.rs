@@ -141,7 +141,16 @@ impl<'a> Renderer<'a> {
             sources,
             segmenter: std::sync::OnceLock::new(),
             segmenters: None,
+            only_checking: false,
         }
+    }
+
+    /// A renderer for a caller that only wants to know whether each job renders (`atlas
+    /// lsp`): a job gives its template output and leaves out the files made by code alone,
+    /// which cannot fail (the comparison table's CSV and JSON, the "cite this page" files).
+    pub fn only_checking(mut self) -> Self {
+        self.only_checking = true;
+        self
     }
 
     /// Renders one output.
@@ -163,6 +172,10 @@ impl<'a> Renderer<'a> {
     ) -> Result<Written, Vec<Diagnostic>> {
         let site = self.site;
         let (path, bytes) = match job {
+            Job::Compare(lang) if self.only_checking => {
+                let html = self.compare_page(lang)?;
+                (format!("{lang}/compare/index.html"), html)
+            }
             Job::Compare(lang) => {
                 let mut w = self.compare_files(lang)?;
                 w.more.extend(self.compare_cite_files(lang));
@@ -182,7 +195,7 @@ impl<'a> Renderer<'a> {
             }
         };
         let more = match job {
-            Job::Page(i) => self.page_cite_files(*i),
+            Job::Page(i) if !self.only_checking => self.page_cite_files(*i),
             _ => Vec::new(),
         };
         Ok(Written { path, bytes, more })

@@ -90,9 +90,9 @@ pub struct Incremental {
     last_static_reads: usize,
     /// Parsed files and rendered Markdown, kept between rebuilds.
     cache: BuildCache,
-    /// False for a caller that only wants the diagnostics (`atlas lsp`): the search indexes,
-    /// which hold every page's text and are never a page, are not rendered.
-    search_index: bool,
+    /// True for a caller that only wants the diagnostics (`atlas lsp`): see
+    /// [`Incremental::diagnostics_only`].
+    diagnostics_only: bool,
 }
 
 impl Incremental {
@@ -106,14 +106,26 @@ impl Incremental {
             force_all: false,
             last_static_reads: 0,
             cache: BuildCache::default(),
-            search_index: true,
+            diagnostics_only: false,
         }
     }
 
-    /// The same builder without the search indexes (`atlas lsp`, which only wants what the
-    /// build says: a keystroke must not re-index every page of the site).
-    pub fn without_search_index(mut self) -> Self {
-        self.search_index = false;
+    /// The same builder for a caller that only wants what the build says (`atlas lsp`: a
+    /// keystroke must not re-index every page of the site). Only the jobs that can fail are
+    /// rendered ([`Job::can_fail`]: no search index, feed, sitemap or redirect), without
+    /// the files code alone makes ([`Renderer::only_checking`]), and no output is kept:
+    /// [`Incremental::outputs`] stays empty and updates list no changed or removed files.
+    /// The diagnostics are those of the full builder.
+    pub fn diagnostics_only(mut self) -> Self {
+        self.diagnostics_only = true;
+        self
+    }
+
+    /// The same builder, keeping a copy of what each rebuild read (see
+    /// [`crate::build::cache::BuildCache::take_loaded`]): `atlas lsp` runs `atlas check`'s own
+    /// checks on those pages instead of reading the content again.
+    pub fn keeping_loaded(mut self) -> Self {
+        self.cache.keep_loaded = true;
         self
     }
 
@@ -138,7 +150,9 @@ impl Incremental {
     /// an internal error).
     pub fn render_all(&mut self) {
         self.force_all = true;
+        let keep_loaded = self.cache.keep_loaded;
         self.cache = BuildCache::default();
+        self.cache.keep_loaded = keep_loaded;
     }
 
     /// Loads the site again and renders what may have changed. `touched` are files the
@@ -192,8 +206,8 @@ impl Incremental {
         let theme_hash = theme_hash(theme.dir());
         let fp = Fingerprints::new(&site, theme_hash, self.args.drafts);
         let mut all_jobs = render::jobs(&site);
-        if !self.search_index {
-            all_jobs.retain(|job| !matches!(job, Job::SearchIndex(_)));
+        if self.diagnostics_only {
+            all_jobs.retain(Job::can_fail);
         }
         let total_jobs = all_jobs.len();
         let keyed: Vec<KeyedJob> = all_jobs
@@ -211,7 +225,10 @@ impl Incremental {
                 !force && matches!(job, Job::SearchIndex(_)) && self.jobs.contains_key(key)
             });
         let segmenters = self.cache.segmenter.clone();
-        let renderer = Renderer::new(&site, &theme).with_segmenter_cache(&segmenters);
+        let mut renderer = Renderer::new(&site, &theme).with_segmenter_cache(&segmenters);
+        if self.diagnostics_only {
+            renderer = renderer.only_checking();
+        }
         let results: Vec<Result<render::Written, Vec<Diagnostic>>> = todo
             .par_iter()
             .map(|(_, _, job)| renderer.render(job))
@@ -320,7 +337,8 @@ impl Incremental {
         }
         let mut live: HashSet<String> = new_jobs.values().flat_map(|(_, p)| p.clone()).collect();
         let mut changed = Vec::new();
-        for w in written {
+        let keep = !self.diagnostics_only;
+        for w in written.into_iter().filter(|_| keep) {
             for (path, bytes) in std::iter::once((w.path, w.bytes)).chain(w.more) {
                 if self.outputs.get(&path).is_none_or(|b| b[..] != bytes[..]) {
                     changed.push(path.clone());
@@ -333,7 +351,7 @@ impl Incremental {
         // is rendered again next time, in case the static file goes away.
         let mut new_statics = HashMap::new();
         for (rel, entry, bytes) in statics {
-            if let Some(b) = bytes {
+            if let Some(b) = bytes.filter(|_| keep) {
                 if self.outputs.get(&rel).is_none_or(|old| old[..] != b[..]) {
                     changed.push(rel.clone());
                     self.outputs.insert(rel.clone(), b);
