@@ -198,8 +198,8 @@ fn main() {
 }
 
 fn print_model_bytes(site: &atlas::site::Site) {
-    let body: usize = site.files.iter().map(|f| f.body.capacity()).sum();
-    let front: usize = site.files.iter().map(|f| f.front_text.capacity()).sum();
+    let body: usize = site.files.iter().map(|f| f.body.len()).sum();
+    let front: usize = site.files.iter().map(|f| f.front_text.len()).sum();
     let html: usize = site.rendered.iter().map(|r| r.html.capacity()).sum();
     let html_len: usize = site.rendered.iter().map(|r| r.html.len()).sum();
     let summary: usize = site.rendered.iter().map(|r| r.summary.capacity()).sum();

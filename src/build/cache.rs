@@ -8,6 +8,8 @@
 //! - [`MarkdownCache`]: each file's rendered Markdown, kept while every question its render
 //!   asked the link resolver gets the same answer (see [`crate::site::MarkdownCache`], which
 //!   the site model owns).
+//! - [`crate::render::ThemeCache`]: the compiled theme, while its templates and interface
+//!   strings have the same bytes.
 //! - With [`BuildCache::keep_loaded`], a copy of what the last load read (the content, the
 //!   data and the config) for a caller that checks and looks things up in the same pages
 //!   (`atlas lsp`), so that it does not read the content a second time.
@@ -40,6 +42,8 @@ pub struct BuildCache {
     pub parsed: ParseCache,
     /// Rendered Markdown.
     pub markdown: MarkdownCache,
+    /// The compiled theme, kept while its templates and strings are unchanged.
+    pub theme: crate::render::ThemeCache,
     /// The search indexes' segmenter (shared with each rebuild's renderer).
     pub segmenter: std::sync::Arc<crate::search::SegmenterCache>,
     /// Keep a copy of what each load reads, for [`BuildCache::take_loaded`].

@@ -106,7 +106,10 @@ fn load_timed(
     let paths = SitePaths::new(root, &config);
     let langs = config.language_codes();
     let (theme, (data, content)) = rayon::join(
-        || Theme::load(root, &paths.theme, &langs),
+        || match cache {
+            Some(c) => Theme::load_cached(root, &paths.theme, &langs, &c.theme),
+            None => Theme::load(root, &paths.theme, &langs),
+        },
         || {
             rayon::join(
                 || Data::load(root, &langs),

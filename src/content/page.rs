@@ -3,6 +3,7 @@
 //! parsed but are not acceptable.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::front_matter::{parse_front_matter, split_front_matter};
 use super::{FrontMatter, normalize_alias, valid_slug};
@@ -35,12 +36,13 @@ pub struct SourcePage {
     pub stem: String,
     /// Parsed front matter.
     pub front: FrontMatter,
-    /// The Markdown body.
-    pub body: String,
+    /// The Markdown body (shared: a page kept by the parse cache is handed out again
+    /// without copying its text).
+    pub body: Arc<str>,
     /// 1-based line number of the first body line in the file.
     pub body_line: usize,
     /// The front matter text (for locating values in messages).
-    pub front_text: String,
+    pub front_text: Arc<str>,
     /// 1-based line of the first front matter line.
     pub front_line: usize,
 }
@@ -90,9 +92,9 @@ pub fn parse_page(
         section,
         stem,
         front,
-        body: split.body.to_string(),
+        body: split.body.into(),
         body_line: split.body_line,
-        front_text: split.front.to_string(),
+        front_text: split.front.into(),
         front_line: split.front_line,
     };
     let errs = check_front(&page);

@@ -17,7 +17,7 @@ fn toml_and_yaml_front_matter() {
     let p = parse("+++\ntitle = \"T\"\nweight = 3\n+++\nbody\n").unwrap();
     assert_eq!(p.front.title, "T");
     assert_eq!(p.front.weight, 3);
-    assert_eq!(p.body, "body\n");
+    assert_eq!(&*p.body, "body\n");
     assert_eq!(p.body_line, 5);
     let p = parse("---\ntitle: Y\ntags: [a, b]\n---\nbody").unwrap();
     assert_eq!(p.front.tags, vec!["a", "b"]);
@@ -26,7 +26,7 @@ fn toml_and_yaml_front_matter() {
 #[test]
 fn bom_and_crlf_work() {
     let p = parse("\u{feff}+++\r\ntitle = \"T\"\r\n+++\r\nline\r\n").unwrap();
-    assert_eq!(p.body, "line\n");
+    assert_eq!(&*p.body, "line\n");
 }
 
 #[test]

@@ -36,9 +36,9 @@ pub struct Workspace {
     incremental: Incremental,
     snapshot: Snapshot,
     check_args: CheckArgs,
-    /// `atlas check`'s own findings of each page key (all language versions), with a hash of
-    /// everything they were found from: only the keys whose pages changed are checked again.
-    content_findings: HashMap<String, (u128, Vec<Finding>)>,
+    /// `atlas check`'s own findings of each page key (all language versions), with what they
+    /// were found from: only the keys whose pages changed are checked again.
+    content_findings: HashMap<String, (KeyInputs, Vec<Finding>)>,
 }
 
 impl Workspace {
@@ -159,24 +159,34 @@ impl Workspace {
             // atlas.toml did not load: the build's error says why.
             None => self.snapshot.config = None,
         }
-        let mut by_file: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-        findings.sort_by(|a, b| {
-            let (x, y) = (&a.diagnostic, &b.diagnostic);
-            (x.severity, &x.file, x.line, x.column, &x.message)
-                .cmp(&(y.severity, &y.file, y.line, y.column, &y.message))
-        });
+        // Grouped by file first: sorting each file's few findings is much cheaper than
+        // sorting thousands (paths compare component by component).
+        let mut by_file: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
         for f in findings {
             let file = f
                 .diagnostic
                 .file
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE));
-            let v = by_file.entry(file).or_default();
-            if !v.contains(&f) {
-                v.push(f);
-            }
+            by_file.entry(file).or_default().push(f);
         }
         by_file
+            .into_iter()
+            .map(|(file, mut v)| {
+                v.sort_by(|a, b| {
+                    let (x, y) = (&a.diagnostic, &b.diagnostic);
+                    (x.severity, &x.file, x.line, x.column, &x.message)
+                        .cmp(&(y.severity, &y.file, y.line, y.column, &y.message))
+                });
+                let mut unique: Vec<Finding> = Vec::with_capacity(v.len());
+                for f in v {
+                    if !unique.contains(&f) {
+                        unique.push(f);
+                    }
+                }
+                (file, unique)
+            })
+            .collect()
     }
 
     /// [`crate::check::content_findings`] of the whole content, reusing the findings of
@@ -187,42 +197,50 @@ impl Workspace {
         content: &crate::content::Content,
         data: &Data,
     ) -> Vec<Finding> {
-        use std::hash::{Hash, Hasher};
+        use std::hash::Hash;
         let mut shared = xxhash_rust::xxh3::Xxh3::new();
         format!("{:?}{:?}", data.dimensions, config.language_codes()).hash(&mut shared);
         format!("{:?}", config.check).hash(&mut shared);
         self.check_args.today.hash(&mut shared);
-        let mut groups: BTreeMap<String, (xxhash_rust::xxh3::Xxh3, Vec<&SourcePage>)> =
-            BTreeMap::new();
+        let shared = shared.digest128();
+        let mut groups: BTreeMap<String, (KeyInputs, Vec<&SourcePage>)> = BTreeMap::new();
+        let new_group = || {
+            (
+                KeyInputs {
+                    shared,
+                    broken: false,
+                    pages: Vec::new(),
+                },
+                Vec::new(),
+            )
+        };
         for p in &content.pages {
-            let (h, ps) = groups
-                .entry(p.key())
-                .or_insert_with(|| (shared.clone(), Vec::new()));
-            (&p.file, &p.front_text, &p.body, p.front.draft).hash(h);
+            let (inputs, ps) = groups.entry(p.key()).or_insert_with(new_group);
+            inputs.pages.push((
+                p.file.clone(),
+                p.front_text.clone(),
+                p.body.clone(),
+                p.front.draft,
+            ));
             ps.push(p);
         }
         for k in &content.broken_keys {
-            groups
-                .entry(k.clone())
-                .or_insert_with(|| (shared.clone(), Vec::new()))
-                .0
-                .write_u8(1);
+            groups.entry(k.clone()).or_insert_with(new_group).0.broken = true;
         }
         let mut next = HashMap::with_capacity(groups.len());
         let mut todo = crate::content::Content::default();
         let mut todo_keys = Vec::new();
-        for (key, (h, pages)) in groups {
-            let hash = h.digest128();
+        for (key, (inputs, pages)) in groups {
             match self.content_findings.remove(&key) {
-                Some((old, f)) if old == hash => {
-                    next.insert(key, (hash, f));
+                Some((old, f)) if old == inputs => {
+                    next.insert(key, (inputs, f));
                 }
                 _ => {
                     todo.pages.extend(pages.into_iter().cloned());
-                    if content.broken_keys.contains(&key) {
+                    if inputs.broken {
                         todo.broken_keys.insert(key.clone());
                     }
-                    todo_keys.push((key, hash));
+                    todo_keys.push((key, inputs));
                 }
             }
         }
@@ -232,8 +250,8 @@ impl Workspace {
             .iter()
             .map(|p| (p.file.as_path(), p.key()))
             .collect();
-        for (key, hash) in todo_keys {
-            next.insert(key, (hash, Vec::new()));
+        for (key, inputs) in todo_keys {
+            next.insert(key, (inputs, Vec::new()));
         }
         for f in found {
             let key = f.diagnostic.file.as_deref().and_then(|p| key_of.get(p));
@@ -246,5 +264,29 @@ impl Workspace {
             .values()
             .flat_map(|(_, f)| f.iter().cloned())
             .collect()
+    }
+}
+
+/// What `atlas check`'s own checks of one page key read: a hash of the settings and data
+/// they use, whether a file of the key failed to parse, and each page's file, front matter
+/// text, body and draft flag. The texts are shared with the parse cache, so a page it kept
+/// compares by address, without reading its text.
+struct KeyInputs {
+    shared: u128,
+    broken: bool,
+    pages: Vec<(PathBuf, Arc<str>, Arc<str>, bool)>,
+}
+
+impl PartialEq for KeyInputs {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
+        self.shared == other.shared
+            && self.broken == other.broken
+            && self.pages.len() == other.pages.len()
+            && self
+                .pages
+                .iter()
+                .zip(&other.pages)
+                .all(|(a, b)| a.0 == b.0 && same(&a.1, &b.1) && same(&a.2, &b.2) && a.3 == b.3)
     }
 }

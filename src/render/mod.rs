@@ -51,7 +51,7 @@ use errors::write_error;
 pub use feeds::FEED_LIMIT;
 pub use i18n::{I18n, REQUIRED_KEYS};
 pub use jobs::{Job, Written, jobs, static_files};
-pub use theme::{REQUIRED_TEMPLATES, Theme};
+pub use theme::{REQUIRED_TEMPLATES, Theme, ThemeCache};
 
 /// What was written.
 #[derive(Debug, Clone, Default)]

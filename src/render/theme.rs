@@ -12,9 +12,11 @@ use super::errors::tera_diagnostics;
 use super::i18n::{I18n, load_i18n};
 use crate::diagnostics::Diagnostic;
 
-/// A loaded theme: compiled templates and interface strings.
+/// A loaded theme: compiled templates and interface strings. Cloning it is cheap (the
+/// compiled templates are shared).
+#[derive(Clone)]
 pub struct Theme {
-    pub(super) tera: Tera,
+    pub(super) tera: Arc<Tera>,
     pub(super) i18n: Arc<I18n>,
     pub(super) dir: PathBuf,
     /// Whether a template mentions `summary` (other than the HTML element): page references
@@ -165,11 +167,37 @@ impl Theme {
         }
         let uses_summary = files.iter().any(|(_, t)| mentions_summary(t));
         Ok(Theme {
-            tera,
+            tera: Arc::new(tera),
             i18n,
             dir: dir.to_path_buf(),
             uses_summary,
         })
+    }
+
+    /// [`Theme::load`], reusing the theme `cache` holds when everything a load reads (the
+    /// templates, the interface strings of `languages`) has the same bytes as when it was
+    /// compiled, and leaving a newly compiled theme in it. Used by `atlas serve` and `atlas
+    /// lsp`, which load the site again after each edit: compiling the templates is most of a
+    /// theme's load.
+    pub fn load_cached(
+        root: &Path,
+        dir: &Path,
+        languages: &[&str],
+        cache: &ThemeCache,
+    ) -> Result<Theme, Vec<Diagnostic>> {
+        let key = sources_hash(root, dir, languages);
+        let mut kept = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(key), Some((k, theme))) = (key, kept.as_ref()) {
+            if *k == key {
+                return Ok(theme.clone());
+            }
+        }
+        *kept = None;
+        let theme = Self::load(root, dir, languages)?;
+        if let Some(key) = key {
+            *kept = Some((key, theme.clone()));
+        }
+        Ok(theme)
     }
 
     /// Whether a template shows summaries (`summary`, other than the HTML element).
@@ -186,6 +214,36 @@ impl Theme {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// The last theme [`Theme::load_cached`] compiled, with a hash of what it was made from.
+#[derive(Default)]
+pub struct ThemeCache(std::sync::Mutex<Option<(u128, Theme)>>);
+
+impl std::fmt::Debug for ThemeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThemeCache").finish_non_exhaustive()
+    }
+}
+
+/// A hash of everything [`Theme::load`] reads (the folders, the languages, each template's
+/// name and bytes, each language's interface strings file), or None when something cannot
+/// be read (the load then reports it, and nothing is kept).
+fn sources_hash(root: &Path, dir: &Path, languages: &[&str]) -> Option<u128> {
+    use std::hash::Hash;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (root, dir, languages).hash(&mut h);
+    if !dir.is_dir() {
+        return None;
+    }
+    for (name, path) in files_under(&dir.join("templates")) {
+        (name, std::fs::read(&path).ok()?).hash(&mut h);
+    }
+    for lang in languages {
+        let path = dir.join("i18n").join(format!("{lang}.toml"));
+        std::fs::read(&path).ok()?.hash(&mut h);
+    }
+    Some(h.digest128())
 }
 
 /// Files under `dir` (sorted, hidden and editor files left out) as (relative path with `/`,

@@ -3,6 +3,7 @@
 //! link's anchor against the target's headings.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -14,7 +15,7 @@ impl Site {
     pub(super) fn render_markdown(&mut self, diags: &mut Diagnostics, opts: &BuildOptions<'_>) {
         // Released sources are taken out and freed one by one as they are rendered (and
         // unwanted summaries at once), so they never all sit beside the rendered bodies.
-        let mut bodies: Vec<String> = Vec::new();
+        let mut bodies: Vec<Arc<str>> = Vec::new();
         if opts.release_sources && opts.markdown_cache.is_none() {
             bodies = self
                 .files
@@ -39,9 +40,9 @@ impl Site {
             if opts.release_summaries {
                 r.summary = String::new();
             }
-            r
+            Arc::new(r)
         };
-        let mut results: Vec<Rendered> = match opts.markdown_cache {
+        let mut results: Vec<Arc<Rendered>> = match opts.markdown_cache {
             Some(cache) => cache.render_all(&self.files, &resolvers),
             None if !bodies.is_empty() => bodies
                 .into_par_iter()
@@ -58,12 +59,14 @@ impl Site {
         drop(resolvers);
         if opts.release_sources {
             for f in &mut self.files {
-                f.body = String::new();
+                f.body = Arc::default();
             }
         }
         if opts.release_summaries {
             for r in &mut results {
-                r.summary = String::new();
+                if let Some(r) = Arc::get_mut(r) {
+                    r.summary = String::new();
+                }
             }
         }
         for (f, r) in self.files.iter().zip(&results) {

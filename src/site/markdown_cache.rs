@@ -14,8 +14,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -41,10 +41,13 @@ impl std::fmt::Debug for MarkdownCache {
 struct Entry {
     /// xxh3-128 of the body.
     body: u128,
+    /// The body itself, shared with the parse cache: a file it kept has the same one, which
+    /// is not hashed again.
+    text: Arc<str>,
     lang: String,
     section: String,
     asked: Vec<Asked>,
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
 }
 
 /// A question a render asked the resolver, with its answer.
@@ -116,15 +119,20 @@ impl MarkdownCache {
         &self,
         files: &[SourcePage],
         resolvers: &[R],
-    ) -> Vec<Rendered> {
+    ) -> Vec<Arc<Rendered>> {
         let mut kept = self.files.lock().unwrap_or_else(|e| e.into_inner());
         let last = &*kept;
-        let results: Vec<(Rendered, Option<Entry>)> = files
+        let results: Vec<(Arc<Rendered>, Option<Entry>)> = files
             .par_iter()
             .zip(resolvers)
             .map(|(f, r)| {
-                let body = xxhash_rust::xxh3::xxh3_128(f.body.as_bytes());
-                if let Some(e) = last.get(&f.file) {
+                let hash = || xxhash_rust::xxh3::xxh3_128(f.body.as_bytes());
+                let last = last.get(&f.file);
+                let body = match last {
+                    Some(e) if Arc::ptr_eq(&e.text, &f.body) => e.body,
+                    _ => hash(),
+                };
+                if let Some(e) = last {
                     if e.body == body
                         && e.lang == f.lang
                         && e.section == f.section
@@ -137,9 +145,10 @@ impl MarkdownCache {
                     inner: r,
                     asked: RefCell::new(Vec::new()),
                 };
-                let rendered = markdown::render(&f.body, &recorder);
+                let rendered = Arc::new(markdown::render(&f.body, &recorder));
                 let entry = Entry {
                     body,
+                    text: f.body.clone(),
                     lang: f.lang.clone(),
                     section: f.section.clone(),
                     asked: recorder.asked.into_inner(),
@@ -158,7 +167,8 @@ impl MarkdownCache {
                     rendered += 1;
                 }
                 None => {
-                    if let Some(e) = kept.remove(&f.file) {
+                    if let Some(mut e) = kept.remove(&f.file) {
+                        e.text = f.body.clone();
                         next.insert(f.file.clone(), e);
                     }
                     reused += 1;
@@ -220,7 +230,7 @@ mod tests {
             front: FrontMatter::default(),
             body: body.into(),
             body_line: 1,
-            front_text: String::new(),
+            front_text: "".into(),
             front_line: 1,
         }
     }
@@ -286,7 +296,7 @@ mod tests {
         assert_eq!(check(&cache, &files, &world), (0, 4));
         assert_eq!(check(&cache, &files, &world), (4, 0));
         // Body edit: that file only.
-        files[3].body.push_str("More.\n");
+        files[3].body = format!("{}More.\n", files[3].body).into();
         assert_eq!(check(&cache, &files, &world), (3, 1));
         // The link target moves: its URL changes.
         world.pages = vec![("s/b.md", "/en/s/bee/")];

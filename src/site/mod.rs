@@ -92,7 +92,7 @@ pub struct Site {
     /// The content files used (drafts removed unless asked for).
     pub files: Vec<SourcePage>,
     /// Rendered Markdown, parallel to `files`.
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<std::sync::Arc<Rendered>>,
     /// Output pages.
     pub pages: Vec<Page>,
     /// Files copied from content/.
@@ -152,9 +152,12 @@ impl Site {
         site.index_lists();
         site.render_markdown(&mut diags, opts);
         site.check_anchors(&mut diags);
-        // Heading ids were only needed for the anchor checks (the pages have their TOC).
+        // Heading ids were only needed for the anchor checks (the pages have their TOC);
+        // a body the Markdown cache shares keeps them for the next build.
         for r in &mut site.rendered {
-            r.anchors = HashSet::new();
+            if let Some(r) = std::sync::Arc::get_mut(r) {
+                r.anchors = HashSet::new();
+            }
         }
         site.check_schemas(&mut diags);
         site.check_tiles(&mut diags);
@@ -177,7 +180,7 @@ impl Site {
         if opts.release_sources {
             // Only needed to point at errors in the front matter, all found by now.
             for f in &mut site.files {
-                f.front_text = String::new();
+                f.front_text = "".into();
             }
         }
         Ok(site)

@@ -119,9 +119,9 @@ impl Site {
                     title: section,
                     ..Default::default()
                 },
-                body: String::new(),
+                body: "".into(),
                 body_line: 1,
-                front_text: String::new(),
+                front_text: "".into(),
                 front_line: 1,
             });
         }

@@ -11,11 +11,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::content::Kind;
+use crate::markdown::Rendered;
 use crate::render::Job;
 use crate::site::{DRUGS, REGIONS, Site};
 
@@ -65,6 +67,46 @@ fn hash_toc(h: &mut Xxh3, toc: &[crate::markdown::TocEntry]) {
     }
 }
 
+/// Digests of rendered bodies, kept between rebuilds: a body the Markdown cache kept is the
+/// same shared value as last time, and is not hashed again. Each entry holds its body, so
+/// that no other body can take its address.
+#[derive(Default)]
+pub(super) struct BodyDigests(HashMap<usize, (Arc<Rendered>, u64, u64)>);
+
+impl BodyDigests {
+    /// Per file: (what page lists show of the body: summary, reading time; everything of
+    /// it). Afterwards only these bodies are kept.
+    fn of(&mut self, rendered: &[Arc<Rendered>]) -> (Vec<u64>, Vec<u64>) {
+        let last = &self.0;
+        let digests: Vec<(u64, u64)> = rendered
+            .par_iter()
+            .map(|r| match last.get(&(Arc::as_ptr(r) as usize)) {
+                Some((_, list, all)) => (*list, *all),
+                None => {
+                    let mut h = Xxh3::new();
+                    r.summary.hash(&mut h);
+                    r.reading_time.hash(&mut h);
+                    let list = h.finish();
+                    let mut h = Xxh3::new();
+                    r.html.hash(&mut h);
+                    r.summary.hash(&mut h);
+                    r.text.hash(&mut h);
+                    hash_toc(&mut h, &r.toc);
+                    r.word_count.hash(&mut h);
+                    r.reading_time.hash(&mut h);
+                    (list, h.finish())
+                }
+            })
+            .collect();
+        self.0 = rendered
+            .iter()
+            .zip(&digests)
+            .map(|(r, &(list, all))| (Arc::as_ptr(r) as usize, (r.clone(), list, all)))
+            .collect();
+        digests.into_iter().unzip()
+    }
+}
+
 /// Fingerprints of everything jobs read, computed once per rebuild.
 pub(super) struct Fingerprints<'a> {
     site: &'a Site,
@@ -91,7 +133,12 @@ pub(super) struct Fingerprints<'a> {
 }
 
 impl<'a> Fingerprints<'a> {
-    pub(super) fn new(site: &'a Site, theme_hash: u64, drafts: bool) -> Self {
+    pub(super) fn new(
+        site: &'a Site,
+        theme_hash: u64,
+        drafts: bool,
+        digests: &mut BodyDigests,
+    ) -> Self {
         let file_meta: Vec<u64> = site
             .files
             .par_iter()
@@ -107,30 +154,7 @@ impl<'a> Fingerprints<'a> {
                 h.finish()
             })
             .collect();
-        let file_ref: Vec<u64> = site
-            .rendered
-            .par_iter()
-            .map(|r| {
-                let mut h = Xxh3::new();
-                r.summary.hash(&mut h);
-                r.reading_time.hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        let body: Vec<u64> = site
-            .rendered
-            .par_iter()
-            .map(|r| {
-                let mut h = Xxh3::new();
-                r.html.hash(&mut h);
-                r.summary.hash(&mut h);
-                r.text.hash(&mut h);
-                hash_toc(&mut h, &r.toc);
-                r.word_count.hash(&mut h);
-                r.reading_time.hash(&mut h);
-                h.finish()
-            })
-            .collect();
+        let (file_ref, body) = digests.of(&site.rendered);
         let link: Vec<u64> = site
             .pages
             .par_iter()

@@ -36,7 +36,7 @@ use crate::build::{self, BuildArgs};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{self, Job, Renderer};
 use crate::site::Site;
-use fingerprints::{Fingerprints, theme_hash};
+use fingerprints::{BodyDigests, Fingerprints, theme_hash};
 use statics::{ScannedStatic, StaticEntry, normalize};
 
 /// What a successful rebuild changed.
@@ -90,6 +90,8 @@ pub struct Incremental {
     last_static_reads: usize,
     /// Parsed files and rendered Markdown, kept between rebuilds.
     cache: BuildCache,
+    /// Digests of the rendered bodies of the last rebuild.
+    digests: BodyDigests,
     /// True for a caller that only wants the diagnostics (`atlas lsp`): see
     /// [`Incremental::diagnostics_only`].
     diagnostics_only: bool,
@@ -107,6 +109,7 @@ impl Incremental {
             last_static_reads: 0,
             cache: BuildCache::default(),
             diagnostics_only: false,
+            digests: BodyDigests::default(),
         }
     }
 
@@ -204,7 +207,7 @@ impl Incremental {
         let (_, markdown_rendered) = self.cache.markdown.last_counts();
         let start = Instant::now();
         let theme_hash = theme_hash(theme.dir());
-        let fp = Fingerprints::new(&site, theme_hash, self.args.drafts);
+        let fp = Fingerprints::new(&site, theme_hash, self.args.drafts, &mut self.digests);
         let mut all_jobs = render::jobs(&site);
         if self.diagnostics_only {
             all_jobs.retain(Job::can_fail);
