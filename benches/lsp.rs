@@ -9,7 +9,9 @@
 //! ```
 //!
 //! The site is only read. The edited page is the first region page in the default language;
-//! each edit appends or removes a sentence with a citation at its end, as typing would.
+//! each edit appends or removes a sentence with a citation at its end, as typing would. With
+//! `ATLAS_LSP_EDIT=title` each edit changes the page's title instead (in the front matter),
+//! which every list showing the page shows: the costliest kind of keystroke.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -78,15 +80,29 @@ fn main() {
         ms(first),
         rss_kib() / 1024
     );
+    let title_edits = std::env::var("ATLAS_LSP_EDIT").is_ok_and(|v| v == "title");
+    if title_edits && !orig.contains("\ntitle = \"") {
+        panic!("{} has no `title = \"` line to edit", page.display());
+    }
+    println!(
+        "each edit: {}",
+        if title_edits {
+            "a word added to or removed from the title"
+        } else {
+            "a sentence with a citation added to or removed from the body"
+        }
+    );
     let mut times = Vec::with_capacity(edits);
     let mut rss = Vec::new();
     let mut findings = 0;
     for i in 0..edits {
-        let text = if i % 2 == 0 {
+        let text = if i % 2 == 1 {
+            orig.clone()
+        } else if title_edits {
+            orig.replacen("\ntitle = \"", &format!("\ntitle = \"Edit {i} "), 1)
+        } else {
             let id = &sources[i % sources.len().max(1)];
             format!("{orig}\nEdit {i} says something [@{id}].\n")
-        } else {
-            orig.clone()
         };
         ws.set_text(path.clone(), text);
         let t = Instant::now();
