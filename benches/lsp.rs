@@ -1,6 +1,7 @@
 //! `atlas lsp`'s work for one keystroke: the whole site checked again with the edited buffer
-//! (what the server does once the debounce delay has passed), measured over a series of edits,
-//! with the process's resident memory along the way. Not a criterion benchmark: one pass,
+//! and the changed diagnostics made into the notifications the server sends (JSON), what the
+//! server does once the debounce delay has passed, measured over a series of edits, with the
+//! process's resident memory along the way. Not a criterion benchmark: one pass,
 //! printed as a report.
 //!
 //! ```sh
@@ -22,7 +23,33 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+use atlas::lsp::diagnostics::{Published, publish};
+use atlas::lsp::position::Encoding;
 use atlas::lsp::state::Workspace;
+
+/// What the server does with a check's findings: the notifications of the files whose
+/// diagnostics changed, serialized. Gives (files sent, bytes of JSON).
+fn check_and_send(
+    ws: &Workspace,
+    by_file: std::collections::BTreeMap<PathBuf, Vec<atlas::check::Finding>>,
+    published: &mut Published,
+) -> (usize, usize) {
+    let ids = ws.text_ids();
+    let root = ws.root();
+    let notes = publish(
+        root,
+        by_file,
+        published,
+        |rel| ws.text(&root.join(rel)),
+        |rel| ids.get(rel).cloned(),
+        Encoding::Utf16,
+    );
+    let bytes = notes
+        .iter()
+        .map(|n| serde_json::to_vec(n).map_or(0, |v| v.len()))
+        .sum();
+    (notes.len(), bytes)
+}
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -48,8 +75,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let mut ws = Workspace::new(&site);
+    let mut published = Published::default();
     let t = Instant::now();
-    ws.check();
+    let by_file = ws.check();
+    let first_sent = check_and_send(&ws, by_file, &mut published);
     let first = t.elapsed();
     let page = ws
         .snapshot()
@@ -76,7 +105,9 @@ fn main() {
         page.display()
     );
     println!(
-        "first check (everything parsed and rendered): {:.1} ms, RSS {} MiB",
+        "first check (everything parsed and rendered; {} files' diagnostics sent, {} KiB of JSON): {:.1} ms, RSS {} MiB",
+        first_sent.0,
+        first_sent.1 / 1024,
         ms(first),
         rss_kib() / 1024
     );
@@ -95,6 +126,7 @@ fn main() {
     let mut times = Vec::with_capacity(edits);
     let mut rss = Vec::new();
     let mut findings = 0;
+    let mut sent = 0;
     for i in 0..edits {
         let text = if i % 2 == 1 {
             orig.clone()
@@ -107,8 +139,10 @@ fn main() {
         ws.set_text(path.clone(), text);
         let t = Instant::now();
         let by_file = ws.check();
-        times.push(t.elapsed());
         findings = by_file.values().map(Vec::len).sum::<usize>();
+        let (files, _) = check_and_send(&ws, by_file, &mut published);
+        times.push(t.elapsed());
+        sent += files;
         if i == 0 || (i + 1) % (edits / 4).max(1) == 0 {
             rss.push((i + 1, rss_kib()));
         }
@@ -116,11 +150,12 @@ fn main() {
     times.sort();
     let pct = |p: f64| ms(times[((times.len() as f64 - 1.0) * p) as usize]);
     println!(
-        "{edits} edits: median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({findings} finding(s) after the last)",
+        "{edits} edits: median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({findings} finding(s) after the last; {:.1} files' diagnostics sent per edit)",
         pct(0.5),
         pct(0.9),
         pct(0.99),
-        ms(*times.last().unwrap_or(&Duration::ZERO))
+        ms(*times.last().unwrap_or(&Duration::ZERO)),
+        sent as f64 / edits.max(1) as f64
     );
     for (n, kib) in rss {
         println!("RSS after {n:>5} edits: {:.1} MiB", kib as f64 / 1024.0);

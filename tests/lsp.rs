@@ -676,3 +676,61 @@ fn placeholder_title_warning_as_you_type() {
             .any(|x| x["message"].as_str().unwrap_or("").contains("placeholder"))
     });
 }
+
+#[test]
+fn only_changed_diagnostics_are_sent_again() {
+    let site = own_site();
+    // A file with a finding on disk before the server starts.
+    let saved = site.path().join("content/regions/shanghai.en.md");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    std::fs::write(&saved, format!("{text}\nSee [x](@/regions/nowhere.md).\n")).unwrap();
+    let mut c = Client::start(site.path(), &[]);
+    let d = c.diagnostics(&saved, |d| !d.is_empty());
+    assert!(
+        d[0]["message"].as_str().unwrap().starts_with("broken link"),
+        "{d:?}"
+    );
+    // Typing in another file: that file's diagnostics come; the unchanged file's are not
+    // sent again.
+    let file = c.file("content/regions/hunan.zh.md");
+    let orig = std::fs::read_to_string(&file).unwrap();
+    c.open(&file, &orig);
+    c.replace_all(
+        &file,
+        &format!("{orig}\n见[坏](@/regions/nowhere.md)。\n"),
+        2,
+    );
+    let (want, other) = (uri(&file), uri(&saved));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut sent = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if let Message::Notification(n) = c.rx.recv_timeout(left).expect("diagnostics") {
+            if n.method == "textDocument/publishDiagnostics" {
+                let done = n.params["uri"] == want
+                    && n.params["diagnostics"]
+                        .as_array()
+                        .is_some_and(|d| !d.is_empty());
+                sent.push(n.params["uri"].clone());
+                if done {
+                    break;
+                }
+            }
+        }
+    }
+    // The server answers a request after sending the whole check's notifications.
+    c.seen.clear();
+    c.at("textDocument/hover", &file, 0, 0);
+    sent.extend(
+        c.seen
+            .iter()
+            .filter(|n| n.method == "textDocument/publishDiagnostics")
+            .map(|n| n.params["uri"].clone()),
+    );
+    assert!(!sent.contains(&json!(other)), "{sent:?}");
+    // Opening the unchanged file sends its diagnostics again (an editor may have dropped
+    // them while the file was closed).
+    c.open(&saved, &std::fs::read_to_string(&saved).unwrap());
+    let d = c.diagnostics(&saved, |d| !d.is_empty());
+    assert_eq!(d.len(), 1, "{d:?}");
+}

@@ -1,12 +1,13 @@
 //! `atlas check`'s findings as LSP diagnostics: one list per file, with ranges.
 //!
 //! Takes the findings of a [`super::state::Workspace::check`] and each file's text; gives
-//! `textDocument/publishDiagnostics` parameters, including empty ones for the files that were
-//! reported last time and are clean now. Must not change the messages: the message and hint
+//! `textDocument/publishDiagnostics` parameters for the files whose diagnostics changed,
+//! including empty ones for the files that were reported last time and are clean now. Must not change the messages: the message and hint
 //! are `atlas check`'s, word for word.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, PublishDiagnosticsParams};
 
@@ -89,32 +90,71 @@ pub fn to_lsp(f: &Finding, text: &str, enc: Encoding) -> Diagnostic {
     }
 }
 
-/// The notifications to send: every file with findings, and an empty list for each file in
-/// `last` that has none now. `text` gives a file's text (relative path). Updates `last`.
+/// The text a file's findings were placed in, when it can be told apart cheaply: a content
+/// file's front matter and body as the workspace loaded them (shared with its parse cache,
+/// so an unchanged file has the same ones, compared by address).
+pub type TextId = (Arc<str>, Arc<str>);
+
+/// What was last published for each file with findings: the findings and the [`TextId`] of
+/// the text they were placed in.
+#[derive(Default)]
+pub struct Published(HashMap<PathBuf, (Vec<Finding>, Option<TextId>)>);
+
+impl Published {
+    /// The next [`publish`] sends `file`'s diagnostics (relative path) even if they are
+    /// unchanged (an editor that opens a file may have ignored them while it was closed).
+    pub fn resend(&mut self, file: &Path) {
+        if let Some(e) = self.0.get_mut(file) {
+            e.1 = None;
+        }
+    }
+}
+
+/// The notifications to send: each file whose findings, or whose text (see [`TextId`]),
+/// changed since `last`, and an empty list for each file in `last` that has no finding now.
+/// A site's findings are mostly the same from one keystroke to the next: an unchanged file
+/// is not sent again. `text` gives a file's text and `text_id` its [`TextId`] (relative
+/// paths; a file without a [`TextId`] is always sent). Updates `last`.
 pub fn publish(
     root: &Path,
-    by_file: &BTreeMap<PathBuf, Vec<Finding>>,
-    last: &mut BTreeSet<PathBuf>,
+    by_file: BTreeMap<PathBuf, Vec<Finding>>,
+    last: &mut Published,
     text: impl Fn(&Path) -> Option<String>,
+    text_id: impl Fn(&Path) -> Option<TextId>,
     enc: Encoding,
 ) -> Vec<PublishDiagnosticsParams> {
+    let same_text = |a: &Option<TextId>, b: &Option<TextId>| match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(&a.0, &b.0) && Arc::ptr_eq(&a.1, &b.1),
+        _ => false,
+    };
     let mut out = Vec::new();
+    let mut next = HashMap::with_capacity(by_file.len());
     for (file, findings) in by_file {
-        let t = text(file).unwrap_or_default();
-        out.push(PublishDiagnosticsParams {
-            uri: position::uri(&root.join(file)),
-            diagnostics: findings.iter().map(|f| to_lsp(f, &t, enc)).collect(),
-            version: None,
-        });
+        let id = text_id(&file);
+        let unchanged = last
+            .0
+            .remove(&file)
+            .is_some_and(|(f, old)| f == findings && same_text(&old, &id));
+        if !unchanged {
+            let t = text(&file).unwrap_or_default();
+            out.push(PublishDiagnosticsParams {
+                uri: position::uri(&root.join(&file)),
+                diagnostics: findings.iter().map(|f| to_lsp(f, &t, enc)).collect(),
+                version: None,
+            });
+        }
+        next.insert(file, (findings, id));
     }
-    for file in last.iter().filter(|f| !by_file.contains_key(*f)) {
+    let mut cleared: Vec<&PathBuf> = last.0.keys().collect();
+    cleared.sort();
+    for file in cleared {
         out.push(PublishDiagnosticsParams {
             uri: position::uri(&root.join(file)),
             diagnostics: Vec::new(),
             version: None,
         });
     }
-    *last = by_file.keys().cloned().collect();
+    last.0 = next;
     out
 }
 

@@ -22,7 +22,6 @@ pub mod rename;
 pub mod state;
 pub mod syntax;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -154,7 +153,7 @@ pub fn serve(connection: &Connection, root: Option<PathBuf>) -> Result<(), LspEr
         ws: Workspace::new(&site),
         enc,
         due: Some(Instant::now()),
-        published: BTreeSet::new(),
+        published: diagnostics::Published::default(),
     }
     .main_loop()
 }
@@ -203,8 +202,8 @@ struct Server<'a> {
     enc: Encoding,
     /// When the site is to be checked again (None: up to date).
     due: Option<Instant>,
-    /// Files whose last published diagnostics were not empty (relative paths).
-    published: BTreeSet<PathBuf>,
+    /// What was last published for each file whose diagnostics were not empty.
+    published: diagnostics::Published,
 }
 
 impl Server<'_> {
@@ -246,11 +245,13 @@ impl Server<'_> {
         let by_file = self.ws.check();
         let root = self.ws.root().to_path_buf();
         let ws = &self.ws;
+        let ids = ws.text_ids();
         let notes = diagnostics::publish(
             &root,
-            &by_file,
+            by_file,
             &mut self.published,
             |rel| ws.text(&root.join(rel)),
+            |rel| ids.get(rel).cloned(),
             self.enc,
         );
         for n in notes {
@@ -272,6 +273,9 @@ impl Server<'_> {
                     serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
                 {
                     if let Some(path) = position::path(&p.text_document.uri) {
+                        if let Some(rel) = self.ws.rel(&path) {
+                            self.published.resend(&rel);
+                        }
                         self.ws.set_text(path, p.text_document.text);
                         self.due = Some(Instant::now() + DEBOUNCE);
                     }

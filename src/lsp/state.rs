@@ -109,6 +109,16 @@ impl Workspace {
         Some(lang.to_string())
     }
 
+    /// The [`super::diagnostics::TextId`] of each content file the last check loaded, by
+    /// path relative to the root.
+    pub fn text_ids(&self) -> HashMap<&Path, super::diagnostics::TextId> {
+        self.snapshot
+            .pages
+            .iter()
+            .map(|p| (p.file.as_path(), (p.front_text.clone(), p.body.clone())))
+            .collect()
+    }
+
     /// The loaded page of a file (absolute path).
     pub fn page_at(&self, path: &Path) -> Option<&SourcePage> {
         let rel = self.rel(path)?;
