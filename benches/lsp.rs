@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-use atlas::lsp::diagnostics::{Published, publish};
+use atlas::lsp::diagnostics::Published;
 use atlas::lsp::position::Encoding;
 use atlas::lsp::state::Workspace;
 
@@ -34,16 +34,7 @@ fn check_and_send(
     by_file: std::collections::BTreeMap<PathBuf, Vec<atlas::check::Finding>>,
     published: &mut Published,
 ) -> (usize, usize) {
-    let ids = ws.text_ids();
-    let root = ws.root();
-    let notes = publish(
-        root,
-        by_file,
-        published,
-        |rel| ws.text(&root.join(rel)),
-        |rel| ids.get(rel).cloned(),
-        Encoding::Utf16,
-    );
+    let notes = ws.notifications(by_file, published, Encoding::Utf16);
     let bytes = notes
         .iter()
         .map(|n| serde_json::to_vec(n).map_or(0, |v| v.len()))

@@ -243,17 +243,9 @@ impl Server<'_> {
     fn check(&mut self) {
         self.due = None;
         let by_file = self.ws.check();
-        let root = self.ws.root().to_path_buf();
-        let ws = &self.ws;
-        let ids = ws.text_ids();
-        let notes = diagnostics::publish(
-            &root,
-            by_file,
-            &mut self.published,
-            |rel| ws.text(&root.join(rel)),
-            |rel| ids.get(rel).cloned(),
-            self.enc,
-        );
+        let notes = self
+            .ws
+            .notifications(by_file, &mut self.published, self.enc);
         for n in notes {
             let _ = self
                 .connection

@@ -109,14 +109,29 @@ impl Workspace {
         Some(lang.to_string())
     }
 
-    /// The [`super::diagnostics::TextId`] of each content file the last check loaded, by
-    /// path relative to the root.
-    pub fn text_ids(&self) -> HashMap<&Path, super::diagnostics::TextId> {
-        self.snapshot
+    /// The notifications of a check's findings (see [`super::diagnostics::publish`]): the
+    /// files whose diagnostics changed since `last`, with this workspace's texts.
+    pub fn notifications(
+        &self,
+        by_file: BTreeMap<PathBuf, Vec<Finding>>,
+        last: &mut super::diagnostics::Published,
+        enc: super::position::Encoding,
+    ) -> Vec<lsp_types::PublishDiagnosticsParams> {
+        // Each content file's texts as the last check loaded them.
+        let ids: HashMap<&Path, super::diagnostics::TextId> = self
+            .snapshot
             .pages
             .iter()
             .map(|p| (p.file.as_path(), (p.front_text.clone(), p.body.clone())))
-            .collect()
+            .collect();
+        super::diagnostics::publish(
+            &self.root,
+            by_file,
+            last,
+            |rel| self.text(&self.root.join(rel)),
+            |rel| ids.get(rel).cloned(),
+            enc,
+        )
     }
 
     /// The loaded page of a file (absolute path).
